@@ -1,0 +1,79 @@
+"""The ``casebook`` command: check, new, generate, build."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .paths import project_root
+from .problems import summary
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .check import check_paths
+    from .divisions import DivisionsMissing
+
+    paths = [Path(p) for p in args.paths] or [project_root() / "cases"]
+    try:
+        records, problems = check_paths(paths, context=project_root() / "cases")
+    except DivisionsMissing as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    for p in problems:
+        print(p.annotation() if args.format == "github" else str(p))
+    print(summary(problems, checked=len(records)), file=sys.stderr if problems else sys.stdout)
+    return 1 if problems else 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from .generate import generate
+
+    n = generate(args.count, Path(args.out), seed=args.seed)
+    print(f"已生成 {n} 个案例记录到 {args.out}")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .new import run_new
+
+    return run_new(args)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import safe_build
+
+    return safe_build(site_dir=Path(args.site_dir), config=Path(args.config), search=not args.no_search)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="casebook", description="党建引领新就业群体·典型案例库 工具")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check", help="检查案例记录（默认检查 cases/ 下全部）")
+    p.add_argument("paths", nargs="*", help="要检查的文件或文件夹")
+    p.add_argument("--format", choices=["text", "github"], default="text", help="github：输出 PR 行内批注")
+    p.set_defaults(func=_check)
+
+    p = sub.add_parser("generate", help="生成 N 个逼真的测试记录（基准测试用）")
+    p.add_argument("count", type=int)
+    p.add_argument("out", help="输出文件夹（其下按省份分文件夹）")
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(func=_generate)
+
+    p = sub.add_parser("new", help="新建一个案例记录骨架")
+    p.add_argument("--id", dest="case_id")
+    p.add_argument("--title")
+    p.add_argument("--region", help="区划代码（6 位县级或 9 位乡镇街道代码），如 522730")
+    p.add_argument("--cases-dir", default=str(project_root() / "cases"))
+    p.add_argument("--date", help="收录日期，默认今天")
+    p.set_defaults(func=_new)
+
+    p = sub.add_parser("build", help="构建网站到临时文件夹，成功后才替换 site/")
+    p.add_argument("--site-dir", default="site")
+    p.add_argument("--config", default="mkdocs.yml")
+    p.add_argument("--no-search", action="store_true", help="不建搜索索引（只用于调试）")
+    p.set_defaults(func=_build)
+
+    args = parser.parse_args(argv)
+    return args.func(args)

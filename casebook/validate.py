@@ -1,0 +1,457 @@
+"""Check records: the JSON Schema, then the vocabularies, regions, figures, guards and cross-record rules.
+
+Every check returns :class:`Problem` objects; nothing here raises for a bad record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import PurePosixPath
+from typing import Any
+
+import fastjsonschema
+import jsonschema
+
+from . import numbers
+from .divisions import LEVELS, Divisions
+from .load import Loaded, Path_
+from .paths import SCHEMA
+from .problems import Problem
+from .vocab import province_by_code, vocabulary
+
+# --- how a field is named in a message ------------------------------------------------------------
+
+
+def field_name(where: Iterable[str | int]) -> str:
+    """``("numbers", 3, "value")`` → ``numbers 第4项 value``."""
+    parts: list[str] = []
+    for p in where:
+        if isinstance(p, int):
+            parts.append(f"第{p + 1}项")
+        else:
+            parts.append(str(p))
+    return " ".join(parts) if parts else "（整个文件）"
+
+
+# --- schema -----------------------------------------------------------------------------------------
+
+
+@cache
+def _schema() -> dict:
+    return json.loads(SCHEMA.read_text(encoding="utf-8"))
+
+
+@cache
+def _fast():
+    return fastjsonschema.compile(_schema())
+
+
+@cache
+def _full() -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator(_schema())
+
+
+_TYPE_ZH = {
+    "string": "文字",
+    "integer": "整数",
+    "number": "数字",
+    "object": "“键: 值”的映射",
+    "array": "列表（每项以“- ”开头）",
+    "null": "空",
+    "boolean": "true 或 false",
+}
+
+
+def _allowed_fields(schema: dict) -> list[str]:
+    props = dict(schema.get("properties", {}))
+    return list(props)
+
+
+def _schema_message(err: jsonschema.ValidationError) -> tuple[Path_, str]:
+    where = tuple(err.absolute_path)
+    name = field_name(where)
+    v = err.validator
+    if v == "required":
+        missing = re.search(r"'([^']+)' is a required property", err.message)
+        key = missing.group(1) if missing else "?"
+        return where, f"缺少必填字段 {field_name((*where, key))}"
+    if v == "additionalProperties":
+        extra = re.findall(r"'([^']+)'", err.message.split("(")[-1])
+        allowed = _allowed_fields(err.schema)
+        msgs = []
+        for key in extra or ["?"]:
+            hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+            tip = f"，是不是要写 {hint[0]}？" if hint else f"。可用的字段：{'、'.join(allowed)}"
+            msgs.append(f"不认识的字段 {field_name((*where, key))}{tip}")
+        # additionalProperties errors point at the parent; put the line on the first unknown key.
+        return (*where, extra[0]) if extra else where, "；".join(msgs)
+    if v == "type":
+        want = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+        zh = "或".join(_TYPE_ZH.get(t, t) for t in want)
+        got = err.instance
+        extra = ""
+        if "string" in want and isinstance(got, int | float) and not isinstance(got, bool):
+            extra = f"（数字请加引号，如 \"{got}\"）"
+        elif "string" in want and isinstance(got, bool):
+            extra = "（true/false/yes/no 作文字时请加引号）"
+        elif got is None:
+            extra = "（这里还没有填写）"
+        return where, f"{name} 应当是{zh}{extra}"
+    if v == "pattern":
+        if where and where[-1] == "id" or where[:1] == ("id",):
+            return where, (
+                f"{name} “{err.instance}” 不合规：只能用小写英文字母、数字和连字符（-），3–64 个字符，"
+                "以字母或数字开头；不能含空格、汉字、/ 或 .."
+            )
+        if where and where[-1] == "code":
+            return where, f"{name} “{err.instance}” 不是区划代码：省、市、县写 6 位，乡镇街道 9 位，村社区 12 位"
+        if "\\d{4}" in str(err.validator_value):
+            return where, f"{name} “{err.instance}” 不是日期：写成 2022、2022-12 或 2022-12-06"
+        return where, f"{name} “{err.instance}” 只能用小写英文字母、数字和连字符"
+    if v == "enum":
+        opts = "、".join(str(o) for o in err.validator_value)
+        return where, f"{name} 不能是 “{err.instance}”，只能是：{opts}"
+    if v == "minItems":
+        return where, f"{name} 至少要写 {err.validator_value} 项"
+    if v == "maxLength":
+        return where, f"{name} 太长：最多 {err.validator_value} 个字，现在 {len(err.instance)} 个"
+    if v == "minLength":
+        return where, f"{name} 不能是空的"
+    if v == "uniqueItems":
+        return where, f"{name} 里有重复的项"
+    if v == "minProperties":
+        return where, f"{name} 至少要写一项"
+    return where, f"{name}：{err.message}"
+
+
+def schema_problems(rec: Loaded) -> list[Problem]:
+    """Structural problems; fast path when the record is valid."""
+    try:
+        _fast()(rec.data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
+    out = []
+    for err in _full().iter_errors(rec.data):
+        where, msg = _schema_message(err)
+        out.append(Problem(rec.path, rec.line(where), msg))
+    return out
+
+
+# --- guards on every text field -------------------------------------------------------------------
+
+_HTML = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>|<\s*(?:script|iframe|img|svg|style|a)\b", re.I)
+_HANDLER = re.compile(r"\bon[a-z]{3,}\s*=", re.I)
+_JS = re.compile(r"(?:java|vb)script\s*:|data\s*:\s*text/html", re.I)
+_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+_LANDLINE = re.compile(r"(?<![0-9])0[1-9][0-9]{1,2}-[0-9]{7,8}(?![0-9])")
+_ID_CARD = re.compile(r"(?<![0-9])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])")
+_URL = re.compile(r"^https?://[^\s<>\"']+$")
+
+
+def _strings(data: Any, where: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    if isinstance(data, str):
+        yield where, data
+    elif isinstance(data, dict):
+        for k, v in data.items():
+            yield from _strings(v, (*where, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _strings(v, (*where, i))
+
+
+def guard_problems(rec: Loaded) -> list[Problem]:
+    """HTML, script, unsafe links and personal data in any text."""
+    out = []
+    for where, text in _strings(rec.data):
+        name = field_name(where)
+        line = rec.line(where)
+        if _HTML.search(text):
+            out.append(Problem(rec.path, line, f"{name} 里有 HTML 标签：只写纯文字，不要写 < > 标签"))
+        if _HANDLER.search(text) and "<" in text:
+            out.append(Problem(rec.path, line, f"{name} 里有网页脚本事件（如 onclick=）：只写纯文字"))
+        if _JS.search(text):
+            out.append(Problem(rec.path, line, f"{name} 里有 javascript: 之类的脚本链接：只写纯文字"))
+        if _MOBILE.search(text) or _LANDLINE.search(text):
+            out.append(Problem(rec.path, line, f"{name} 里有电话号码：不要公开个人联系方式，请删去"))
+        if _ID_CARD.search(text):
+            out.append(Problem(rec.path, line, f"{name} 里有身份证号：不要公开个人信息，请删去"))
+        if where and where[-1] == "url" and not _URL.match(text):
+            out.append(Problem(rec.path, line, f"{name} 必须是 http:// 或 https:// 开头的完整网址"))
+    return out
+
+
+# --- one record's meaning ---------------------------------------------------------------------------
+
+
+def _date_ok(text: str) -> bool:
+    parts = text.split("-")
+    try:
+        if len(parts) == 1:
+            return 1900 <= int(parts[0]) <= 2100
+        if len(parts) == 2:
+            return 1900 <= int(parts[0]) <= 2100 and 1 <= int(parts[1]) <= 12
+        dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+        return 1900 <= int(parts[0]) <= 2100
+    except ValueError:
+        return False
+
+
+_DATE_FIELDS = ("added", "date", "started", "reported")
+
+
+class RecordChecker:
+    """The meaning of one record (run only on records whose structure is valid)."""
+
+    def __init__(self, rec: Loaded, divs: Divisions):
+        self.rec = rec
+        self.data: dict = rec.data
+        self.divs = divs
+        self.out: list[Problem] = []
+
+    def add(self, where: Path_, message: str) -> None:
+        self.out.append(Problem(self.rec.path, self.rec.line(where), message))
+
+    def run(self) -> list[Problem]:
+        # Each step also runs on a record with structural problems, so an editor sees every
+        # mistake at once; a step that meets a field of the wrong shape stops there, silently,
+        # because the schema has already reported that field.
+        for step in (self.dates, self.terms, self.region, self.sources_and_refs, self.figures, self.english, self.status):
+            try:
+                step()
+            except (KeyError, TypeError, AttributeError, IndexError, ValueError):
+                continue
+        return self.out
+
+    def dates(self) -> None:
+        for where, text in _strings(self.data):
+            if where and where[-1] in _DATE_FIELDS and where[0] in ("added", "period", "sources", "numbers"):
+                if not _date_ok(text):
+                    self.add(where, f"{field_name(where)} “{text}” 不是真实存在的日期")
+
+    def _term(self, where: Path_, kind: str, value: str) -> None:
+        vocab = vocabulary(kind)
+        if value in vocab:
+            return
+        hint = vocab.suggest(value)
+        tip = f"，是不是 {hint}（{vocab.get(hint).zh}）？" if hint else ""
+        self.add(where, f"{field_name(where)} “{value}” 不在词表 vocab/{kind}.yaml 里{tip}")
+
+    def terms(self) -> None:
+        d = self.data
+        self._term(("theme",), "themes", d["theme"])
+        self._term(("actor", "level"), "actor-levels", d["actor"]["level"])
+        for i, g in enumerate(d["groups"]):
+            self._term(("groups", i), "groups", g)
+        for i, t in enumerate(d["topics"]):
+            self._term(("topics", i), "topics", t)
+        for i, m in enumerate(d["measures"]):
+            self._term(("measures", i, "topic"), "topics", m["topic"])
+        for i, r in enumerate(d.get("related", [])):
+            self._term(("related", i, "relation"), "relations", r["relation"])
+        for i, n in enumerate(d.get("numbers", [])):
+            for sub in ((), ("before",), ("after",)):
+                amount = n if not sub else n.get(sub[0])
+                if isinstance(amount, dict) and "qualifier" in amount:
+                    self._term(("numbers", i, *sub, "qualifier"), "qualifiers", amount["qualifier"])
+
+    def region(self) -> None:
+        region = self.data["region"]
+        present = [lvl for lvl in LEVELS if lvl in region]
+        found: dict[str, Any] = {}
+        for lvl in present:
+            unit = region[lvl]
+            where = ("region", lvl)
+            div = self.divs.get(str(unit["code"]))
+            if div is None or div.level != lvl:
+                named = self.divs.children_named(None, lvl, unit["name"]) if lvl != "village" else []
+                tip = "；同名的有：" + "、".join(f"{d.code}" for d in named[:5]) if named else ""
+                self.add((*where, "code"), f"{field_name((*where, 'code'))} “{unit['code']}” 不是{_LEVEL_ZH[lvl]}代码{tip}")
+                continue
+            if div.name != unit["name"]:
+                self.add(
+                    (*where, "name"),
+                    f"{field_name((*where, 'name'))} “{unit['name']}” 与代码 {div.code} 不符：代码对应的是“{div.name}”",
+                )
+            found[lvl] = div
+        # The hierarchy must agree: each level's parent is the level above.
+        chain = [lvl for lvl in LEVELS if lvl in found]
+        for upper, lower in zip(LEVELS, LEVELS[1:], strict=False):
+            if lower not in found:
+                continue
+            child = found[lower]
+            if upper in found:
+                if child.parent != found[upper].code:
+                    actual = self.divs.get(child.parent or "")
+                    self.add(
+                        ("region", lower, "code"),
+                        f"region {lower} “{child.name}”不属于 {found[upper].name}"
+                        + (f"，而属于 {actual.name}（{actual.code}）" if actual else ""),
+                    )
+            elif upper == "city":
+                parent = self.divs.get(child.parent or "")
+                if child.level == "county" and parent is not None and not parent.placeholder:
+                    self.add(
+                        ("region",),
+                        f"region 缺少 city：{child.name}属于{parent.name}，请写 city: {{name: {parent.name}, code: \"{parent.code}\"}}",
+                    )
+            elif lower in found:
+                self.add(("region", lower), f"region 写了 {lower}，但缺少上一级 {upper}")
+        if chain and chain[0] != "province":
+            self.add(("region",), "region 必须从 province 写起")
+        # The folder must be the province's slug.
+        prov = found.get("province")
+        if prov is not None:
+            term = province_by_code(prov.code)
+            folder = PurePosixPath(self.rec.path).parent.name
+            if term is not None and folder != term.slug:
+                self.add(("region", "province"), f"文件放错了文件夹：{prov.name}的案例应放在 cases/{term.slug}/ 下")
+        stem = PurePosixPath(self.rec.path).stem
+        if stem != self.data["id"]:
+            self.add(("id",), f"文件名与 id 不一致：id 是 {self.data['id']}，文件应命名为 {self.data['id']}.yaml")
+
+    def sources_and_refs(self) -> None:
+        sources = self.data["sources"]
+        keys = [s["key"] for s in sources]
+        for i, s in enumerate(sources):
+            if keys.count(s["key"]) > 1 and keys.index(s["key"]) != i:
+                self.add(("sources", i, "key"), f"sources 第{i + 1}项 key “{s['key']}” 重复")
+            if s.get("publication") is None and not s.get("issuer") and "publication" not in s:
+                self.add(("sources", i), f"sources 第{i + 1}项 要写 publication（报刊名，未印出时写 null）或 issuer（发文单位）")
+            for f in s.get("inferred", []):
+                if s.get(f) in (None, ""):
+                    self.add(("sources", i, "inferred"), f"sources 第{i + 1}项 inferred 列了 {f}，但没有填写 {f}")
+        several = len(sources) > 1
+        for part in ("numbers", "quotes", "measures"):
+            for i, item in enumerate(self.data.get(part, [])):
+                ref = item.get("source")
+                if ref is None:
+                    if several and part != "measures":
+                        self.add((part, i), f"{part} 第{i + 1}项 要写 source：本案例有多个出处，请注明出自哪一个（{'、'.join(keys)}）")
+                elif ref not in keys:
+                    self.add((part, i, "source"), f"{part} 第{i + 1}项 source “{ref}” 不在 sources 的 key 里（{'、'.join(keys)}）")
+
+    def figures(self) -> None:
+        for i, n in enumerate(self.data.get("numbers", [])):
+            where = ("numbers", i)
+            unit = n["unit"]
+            has_value = any(k in n for k in ("value", "low", "high"))
+            has_change = "before" in n or "after" in n
+            if has_change:
+                if not ("before" in n and "after" in n):
+                    self.add(where, f"numbers 第{i + 1}项 变化要同时写 before 和 after")
+                    continue
+                if has_value:
+                    self.add(where, f"numbers 第{i + 1}项 写了 before/after 就不要再写 value/low/high")
+                for side in ("before", "after"):
+                    amount = n[side]
+                    for fld, msg in numbers.disagreements(amount, unit):
+                        self.add((*where, side, fld), f"numbers 第{i + 1}项 {side}：{msg}")
+                    if amount["printed"] not in n["printed"]:
+                        self.add(
+                            (*where, side, "printed"),
+                            f"numbers 第{i + 1}项 {side} 的写法“{amount['printed']}”不在整句“{n['printed']}”里",
+                        )
+                continue
+            if not has_value:
+                self.add(where, f"numbers 第{i + 1}项 要写 value（或区间 low 和 high），或 before 和 after")
+                continue
+            for fld, msg in numbers.disagreements(n, unit):
+                self.add((*where, fld), f"numbers 第{i + 1}项：{msg}")
+            if "low" in n and "high" in n and n["low"] > n["high"]:
+                self.add((*where, "low"), f"numbers 第{i + 1}项 low 大于 high")
+
+    def english(self) -> None:
+        en = self.data.get("en")
+        if not en or "measures" not in en:
+            return
+        if len(en["measures"]) != len(self.data["measures"]):
+            self.add(
+                ("en", "measures"),
+                f"en measures 有 {len(en['measures'])} 项，中文 measures 有 {len(self.data['measures'])} 项：要一一对应",
+            )
+
+    def status(self) -> None:
+        if self.data.get("status") == "withdrawn" and not self.data.get("withdrawn_reason"):
+            self.add(("status",), "status 为 withdrawn 时要写 withdrawn_reason（撤下原因）")
+
+
+_LEVEL_ZH = {"province": "省级", "city": "地级（市、州）", "county": "县级（区、县、县级市）", "town": "乡级（乡镇、街道）", "village": "村级（村、社区）"}
+
+
+# --- across records -------------------------------------------------------------------------------
+
+
+def cross_problems(records: list[Loaded], known_ids: set[str] | None = None) -> list[Problem]:
+    """Duplicate ids, dangling relations, the same case twice.
+
+    ``known_ids`` (case-folded) also counts records that failed other checks, so a typo in one
+    record does not make every link to it dangle.
+    """
+    out: list[Problem] = []
+    by_id: dict[str, Loaded] = {}
+    by_case: dict[tuple, Loaded] = {}
+    for rec in records:
+        rid = rec.data["id"]
+        folded = rid.casefold()
+        if folded in by_id:
+            first = by_id[folded]
+            out.append(Problem(rec.path, rec.line(("id",)), f"id “{rid}” 已被 {first.path} 使用：每个案例的 id 必须唯一"))
+            out.append(Problem(first.path, first.line(("id",)), f"id “{first.data['id']}” 与 {rec.path} 重复：每个案例的 id 必须唯一"))
+        else:
+            by_id[folded] = rec
+        key = (
+            tuple(str(rec.data["region"][lvl]["code"]) for lvl in LEVELS if lvl in rec.data["region"]),
+            rec.data["model"]["name"],
+        )
+        if key in by_case:
+            first = by_case[key]
+            out.append(
+                Problem(
+                    rec.path,
+                    rec.line(("model", "name")),
+                    f"与 {first.path} 是同一个案例（地区和模式名称都相同）：请合并成一个记录",
+                )
+            )
+        else:
+            by_case[key] = rec
+    known = set(by_id) | (known_ids or set())
+    for rec in records:
+        for i, rel in enumerate(rec.data.get("related", [])):
+            if rel["id"].casefold() not in known:
+                out.append(
+                    Problem(rec.path, rec.line(("related", i, "id")), f"related 第{i + 1}项 id “{rel['id']}” 没有这个案例")
+                )
+            elif rel["id"] == rec.data["id"]:
+                out.append(Problem(rec.path, rec.line(("related", i, "id")), f"related 第{i + 1}项 指向了自己"))
+        target = rec.data.get("replaced_by")
+        if target and target.casefold() not in known:
+            out.append(Problem(rec.path, rec.line(("replaced_by",)), f"replaced_by “{target}” 没有这个案例"))
+    return out
+
+
+def check(records: list[Loaded], divs: Divisions) -> list[Problem]:
+    """All problems in ``records`` (already loaded), sorted by file and line."""
+    problems: list[Problem] = []
+    valid: list[Loaded] = []
+    for rec in records:
+        problems.extend(rec.problems)
+        if rec.problems or rec.data is None:
+            continue
+        if not isinstance(rec.data, dict):
+            problems.append(Problem(rec.path, 1, "文件内容应当是“字段: 值”的映射，请按 CONTRIBUTING.md 的样例填写"))
+            continue
+        structural = schema_problems(rec)
+        problems.extend(structural)
+        problems.extend(guard_problems(rec))
+        problems.extend(RecordChecker(rec, divs).run())
+        if not structural:
+            valid.append(rec)
+    known = {r.data["id"].casefold() for r in records if isinstance(r.data, dict) and isinstance(r.data.get("id"), str)}
+    problems.extend(cross_problems(valid, known))
+    return sorted(set(problems))
