@@ -45,8 +45,8 @@ def check_paths(paths: Iterable[Path], context: Path | None = None) -> tuple[lis
     Records under ``context`` (the whole ``cases/`` folder) are loaded too, so cross-record rules
     (duplicate ids, related ids) hold when only changed files are named, as pre-commit does.
     """
-    targets = find_records(paths)
-    extra = find_records([context]) if context is not None and context.is_dir() else []
+    targets = [t.resolve() for t in find_records(paths)]
+    extra = [e.resolve() for e in find_records([context])] if context is not None and context.is_dir() else []
     records = load_all(sorted(set(targets) | set(extra)))
     problems = check(records, divisions())
     wanted = {display_path(t) for t in targets}

@@ -13,6 +13,7 @@ import cn2an
 
 PREFIXES = [
     ("超过", "more-than"),
+    ("突破", "more-than"),
     ("多达", "more-than"),
     ("逾", "more-than"),
     ("将近", "nearly"),
@@ -22,7 +23,7 @@ PREFIXES = [
     ("大概", "about"),
     ("约", "about"),
 ]
-SUFFIXES = [("以上", "more-than"), ("左右", "about"), ("上下", "about")]
+SUFFIXES = [("及以上", "at-least"), ("以上", "more-than"), ("左右", "about"), ("上下", "about")]
 INFIX_MORE = ("余", "多")
 CN_DIGITS = "零〇一二两三四五六七八九"
 NUMERAL_CHARS = set("0123456789.,") | set(CN_DIGITS) | set("十百千万亿")
@@ -56,7 +57,12 @@ def _to_number(numeral: str) -> float:
 
 
 def _strip_unit(text: str, unit: str) -> tuple[str, bool]:
-    """Remove ``unit`` from the end of ``text``; 一分多钟 has 多 inside the unit 分钟."""
+    """Remove ``unit`` from the end of ``text``; 一分多钟 has 多 inside the unit 分钟.
+
+    An empty ``unit`` means the source printed none (超过30万): nothing is removed.
+    """
+    if not unit:
+        return text, False
     if text.endswith(unit):
         return text[: -len(unit)], False
     for i in range(1, len(unit)):
@@ -98,6 +104,10 @@ def read(printed: str, unit: str) -> Reading:
     if text[:1] in ("数", "几"):
         qualifiers.append("several")
         text = "一" + text[1:]
+    if text[:1] in ("百", "千", "万", "亿"):  # 近百名: a bare magnitude is one of it
+        text = "一" + text
+    if text == "半":
+        return Reading(qualifiers[0] if qualifiers else "exact", value=0.5)
     arabic = _ARABIC_RANGE.match(text)
     if arabic and not qualifiers:
         low, high = _to_number(arabic.group(1) + arabic.group(3)), _to_number(arabic.group(2) + arabic.group(3))

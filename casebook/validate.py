@@ -339,7 +339,7 @@ class RecordChecker:
     def figures(self) -> None:
         for i, n in enumerate(self.data.get("numbers", [])):
             where = ("numbers", i)
-            unit = n["unit"]
+            unit = "" if n.get("unit_printed") is False else n["unit"]
             has_value = any(k in n for k in ("value", "low", "high"))
             has_change = "before" in n or "after" in n
             if has_change:

@@ -1,0 +1,201 @@
+"""Cross-indexes over the cases: region tree, vocabularies, model kinds, years, sources, related cases."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+
+from pypinyin import Style, lazy_pinyin
+
+from .model import Case, Place, Source
+from .vocab import vocabulary
+
+RELATED_LIMIT = 6
+_CANDIDATE_CAP = 400
+
+
+@cache
+def _char_key(ch: str) -> str:
+    if ch < "\u3400":
+        return ch.lower()
+    return "".join(lazy_pinyin(ch, style=Style.TONE3)) or ch
+
+
+def pinyin_key(text: str) -> tuple[str, ...]:
+    """Sort key that orders Chinese text by pinyin (then by the characters themselves)."""
+    return (*(_char_key(c) for c in text), "\x00", text)
+
+
+@dataclass
+class RegionNode:
+    place: Place
+    children: dict[str, RegionNode] = field(default_factory=dict)
+    cases: list[Case] = field(default_factory=list)  # cases whose most specific place is this unit
+
+    def all_cases(self) -> list[Case]:
+        out = list(self.cases)
+        for child in self.children.values():
+            out.extend(child.all_cases())
+        return out
+
+    @property
+    def count(self) -> int:
+        return len(self.cases) + sum(c.count for c in self.children.values())
+
+    def sorted_children(self) -> list[RegionNode]:
+        return [self.children[k] for k in sorted(self.children)]
+
+
+def model_kinds(case: Case) -> tuple[str, ...]:
+    """Kinds of model (vocab/model-kinds.yaml) whose keywords occur in the model's name, parts or measures."""
+    text = " ".join([case.model_name, *case.model_parts, *(m.name or "" for m in case.measures)])
+    return tuple(t.slug for t in vocabulary("model-kinds").terms if any(k in text for k in t.extra["keywords"]))
+
+
+def listing_order(cases: list[Case]) -> list[Case]:
+    """Newest first (year reported), then by pinyin of the title."""
+    return sorted(cases, key=lambda c: (-int(c.year), pinyin_key(c.title), c.id))
+
+
+@dataclass
+class Catalog:
+    """Every index the site shows, computed once from the cases."""
+
+    cases: list[Case]
+    all_records: list[Case]
+    by_id: dict[str, Case]
+    regions: dict[str, RegionNode]
+    by_group: dict[str, list[Case]]
+    by_topic: dict[str, list[Case]]
+    by_theme: dict[str, list[Case]]
+    by_kind: dict[str, list[Case]]
+    by_year: dict[str, list[Case]]
+    by_source: dict[str, list[Case]]
+    sources: dict[str, Source]
+    kinds: dict[str, tuple[str, ...]]
+    related: dict[str, list[tuple[Case, str]]]
+
+    @property
+    def newest(self) -> list[Case]:
+        return sorted(self.cases, key=lambda c: (c.added, c.id), reverse=True)
+
+    def region_node(self, code: str) -> RegionNode | None:
+        for node in _walk(self.regions.values()):
+            if node.place.code == code:
+                return node
+        return None
+
+    def stats(self) -> dict[str, int]:
+        counties = {p.code for c in self.cases for p in c.region if p.level == "county"}
+        groups = {g for c in self.cases for g in c.groups}
+        return {
+            "cases": len(self.cases),
+            "provinces": len(self.regions),
+            "counties": len(counties),
+            "groups": len(groups),
+            "figures": sum(len(c.numbers) for c in self.cases),
+        }
+
+
+def _walk(nodes):
+    for n in nodes:
+        yield n
+        yield from _walk(n.children.values())
+
+
+def _related(cases: list[Case], kinds: dict[str, tuple[str, ...]], by_id: dict[str, Case]) -> dict[str, list]:
+    """Explicit relations first, then cases sharing model kinds, region, topics or groups, best first."""
+    postings: dict[tuple, list[str]] = defaultdict(list)
+
+    def features(c: Case) -> list[tuple]:
+        f: list[tuple] = [("kind", k) for k in kinds[c.id]]
+        f += [("place", p.code) for p in c.region]
+        f += [("topic", t) for t in c.topics] + [("group", g) for g in c.groups]
+        return f
+
+    for c in cases:
+        for feat in features(c):
+            postings[feat].append(c.id)
+    weight = {"kind": 3, "place": 1, "topic": 1, "group": 1}
+    place_weight = {"province": 1, "city": 1, "county": 2, "town": 2, "village": 2}
+    result: dict[str, list] = {}
+    for c in cases:
+        out: list[tuple[Case, str]] = []
+        seen = {c.id}
+        for rel in c.related:
+            target = by_id.get(rel.id)
+            if target is not None and target.published and rel.id not in seen:
+                out.append((target, rel.relation))
+                seen.add(rel.id)
+        # Candidates from the rarest shared features first, so big buckets do not make this quadratic.
+        feats = sorted(features(c), key=lambda f: (len(postings[f]), f))
+        candidates: list[str] = []
+        for feat in feats:
+            candidates.extend(postings[feat])
+            if len(candidates) >= _CANDIDATE_CAP:
+                break
+        mine = set(features(c))
+        levels = {p.code: p.level for p in c.region}
+        scored = []
+        for cid in dict.fromkeys(candidates):
+            if cid in seen:
+                continue
+            other = by_id[cid]
+            score = 0
+            for feat in set(features(other)) & mine:
+                score += place_weight[levels[feat[1]]] if feat[0] == "place" else weight[feat[0]]
+            if score >= 2:
+                scored.append((-score, -int(other.year), other.id))
+        for _, _, cid in sorted(scored)[: max(0, RELATED_LIMIT - len(out))]:
+            out.append((by_id[cid], "similar"))
+        result[c.id] = out
+    return result
+
+
+def build_catalog(all_cases: list[Case]) -> Catalog:
+    """Index ``all_cases``; withdrawn cases keep their page but are left out of every index."""
+    all_cases = sorted(all_cases, key=lambda c: c.id)
+    cases = [c for c in all_cases if c.published]
+    by_id = {c.id: c for c in all_cases}
+    regions: dict[str, RegionNode] = {}
+    for c in cases:
+        level = regions
+        node = None
+        for place in c.region:
+            node = level.setdefault(place.code, RegionNode(place))
+            level = node.children
+        assert node is not None
+        node.cases.append(c)
+    index: dict[str, dict[str, list[Case]]] = {k: defaultdict(list) for k in ("group", "topic", "theme", "kind", "year", "source")}
+    sources: dict[str, Source] = {}
+    kinds = {c.id: model_kinds(c) for c in cases}
+    for c in cases:
+        for g in c.groups:
+            index["group"][g].append(c)
+        for t in c.topics:
+            index["topic"][t].append(c)
+        index["theme"][c.theme].append(c)
+        for k in kinds[c.id]:
+            index["kind"][k].append(c)
+        index["year"][c.year].append(c)
+        for s in c.sources:
+            sources.setdefault(s.slug, s)
+            if c not in index["source"][s.slug]:
+                index["source"][s.slug].append(c)
+    ordered = {k: {key: listing_order(v) for key, v in d.items()} for k, d in index.items()}
+    return Catalog(
+        cases=listing_order(cases),
+        all_records=all_cases,
+        by_id=by_id,
+        regions=dict(sorted(regions.items())),
+        by_group=ordered["group"],
+        by_topic=ordered["topic"],
+        by_theme=ordered["theme"],
+        by_kind=ordered["kind"],
+        by_year=dict(sorted(ordered["year"].items(), reverse=True)),
+        by_source=ordered["source"],
+        sources=sources,
+        kinds=kinds,
+        related=_related(cases, kinds, by_id),
+    )

@@ -1,0 +1,326 @@
+"""Render the catalog into Markdown pages (Jinja2 templates in ``casebook/templates``).
+
+Every record field reaches the page HTML-escaped, inside a raw HTML block, so Markdown never
+interprets it: ``**x**``, ``# x``, ``^0^``, ``{{ x }}`` and ``<script>`` all show as typed.
+Headings and structure come from the templates only. Links are relative file URLs
+(``use_directory_urls: false``) so the site also works opened from disk.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from .index import Catalog, RegionNode, listing_order, model_kinds
+from .model import Case, Figure, Source
+from .paths import DATA, TEMPLATES
+from .vocab import vocabulary
+
+LANGS = ("zh", "en")
+PAGE_SIZE = 100
+
+
+@cache
+def ui() -> dict[str, dict[str, str]]:
+    return yaml.safe_load((DATA / "ui.yaml").read_text(encoding="utf-8"))
+
+
+class Labels:
+    """``t.key`` in templates: the interface string in the page's language."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __getattr__(self, key: str) -> str:
+        return ui()[key][self.lang]
+
+
+def docs_path(page: str, lang: str) -> str:
+    """``cases/x.md`` → ``cases/x.en.md`` for English (mkdocs-static-i18n suffix structure)."""
+    return page if lang == "zh" else page[: -len(".md")] + f".{lang}.md"
+
+
+def html_path(page: str) -> str:
+    return page[: -len(".md")] + ".html"
+
+
+def rel_url(from_page: str, to_page: str) -> str:
+    """The relative URL from one generated page to another (both given as ``dir/x.md``)."""
+    target = html_path(to_page)
+    return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+
+
+def case_page(case_id: str) -> str:
+    return f"cases/{case_id}.md"
+
+
+def region_page(code: str) -> str:
+    return f"regions/{code}.md"
+
+
+def paginate(items: list, size: int = PAGE_SIZE) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def paged_name(base: str, n: int) -> str:
+    """Page ``n`` (1-based) of a listing: ``groups/couriers.md``, ``groups/couriers-p2.md`` …"""
+    return base if n == 1 else base[: -len(".md")] + f"-p{n}.md"
+
+
+@dataclass
+class Ctx:
+    """What every template gets: the language, labels, vocabularies and a link helper bound to the page."""
+
+    lang: str
+    page: str
+    catalog: Catalog
+    options: dict
+
+    @property
+    def t(self) -> Labels:
+        return Labels(self.lang)
+
+    def label(self, key: str) -> str:
+        return ui()[key][self.lang]
+
+    def url(self, to_page: str) -> str:
+        return rel_url(self.page, to_page)
+
+    def asset(self, path: str) -> str:
+        """A URL to a file at the site root (assets, data); English pages sit one level deeper."""
+        depth = self.page.count("/") + (1 if self.lang != "zh" else 0)
+        return "../" * depth + path
+
+    def other_lang_root(self) -> str:
+        return self.asset("")
+
+    def term(self, kind: str, slug: str) -> str:
+        return vocabulary(kind).get(slug).label(self.lang)
+
+    def place_name(self, place) -> str:
+        return place.name if self.lang == "zh" else place.name_en
+
+    def text(self, case: Case, field: str, index: int | None = None) -> tuple[str, bool]:
+        """A case's text in the page language, and whether it is an untranslated fallback."""
+        if self.lang == "zh":
+            return _zh_text(case, field, index), False
+        en = case.en
+        if en is not None:
+            if field == "title":
+                return en.title, False
+            if field == "summary":
+                return en.summary, False
+            if field == "model" and en.model:
+                return en.model, False
+            if field in ("measure_text", "measure_name") and index is not None and index < len(en.measures):
+                name, text = en.measures[index]
+                if field == "measure_text":
+                    return text, False
+                if name:
+                    return name, False
+        value = _zh_text(case, field, index)
+        return value, bool(value)
+
+    def translated(self, case: Case) -> bool:
+        return self.lang == "zh" or case.en is not None
+
+
+def _zh_text(case: Case, field: str, index: int | None) -> str:
+    if field == "title":
+        return case.title
+    if field == "summary":
+        return case.summary
+    if field == "model":
+        return case.model_name
+    if field == "measure_text":
+        return case.measures[index or 0].text
+    if field == "measure_name":
+        return case.measures[index or 0].name or ""
+    raise KeyError(field)
+
+
+# --- figures and citations ------------------------------------------------------------------------
+
+
+def fmt_number(x: float | None, lang: str) -> str:
+    if x is None:
+        return ""
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:,.6g}" if lang == "en" else f"{x:,}"
+
+
+def amount_text(a, unit: str, lang: str) -> str:
+    """A normalised value: "> 2,000 亩", "7–8 分钟", "≈ 600 个", "several × 100 个"."""
+    q = a.qualifier
+    if q == "range":
+        core = f"{fmt_number(a.low, lang)}–{fmt_number(a.high, lang)}"
+    else:
+        core = fmt_number(a.value, lang)
+    prefix = {"more-than": "> ", "at-least": "≥ ", "nearly": "≲ ", "about": "≈ ", "several": "several × " if lang == "en" else "数 × "}.get(q, "")
+    return f"{prefix}{core} {unit}".strip()
+
+
+def figure_value(f: Figure, lang: str) -> str:
+    if f.is_change:
+        return f"{amount_text(f.before, f.unit, lang)} → {amount_text(f.after, f.unit, lang)}"
+    return amount_text(f.amount, f.unit, lang)
+
+
+def citation(s: Source, lang: str) -> str:
+    """A ready-to-copy citation line; inferred parts in square brackets and marked."""
+    mark = "（推断）" if lang == "zh" else " [inferred]"
+
+    def part(field: str, value: str | None) -> str | None:
+        if not value:
+            return None
+        return f"[{value}]{mark}" if field in s.inferred else value
+
+    outlet = part("publication", s.publication) or part("issuer", s.issuer)
+    if outlet is None:
+        outlet = "（报刊名未印出）" if lang == "zh" else "(publication not printed)"
+    if lang == "zh":
+        bits = [part("author", s.author), f"《{s.title}》" if s.kind != "briefing" else f"《{s.title}》", outlet]
+        bits += [part("issue", s.issue), part("page", s.page), part("date", s.date)]
+        line = "，".join(b for b in bits if b)
+        return line + (f"，{s.url}" if s.url else "") + "。"
+    bits = [part("author", s.author), f"“{s.title}”", outlet, part("issue", s.issue), part("page", s.page), part("date", s.date)]
+    line = ", ".join(b for b in bits if b)
+    return line + (f", {s.url}" if s.url else "") + "."
+
+
+def meta_json(value: str) -> Markup:
+    """A front-matter string: JSON (valid YAML), with angle brackets made harmless for <title> and meta tags."""
+    text = str(value).replace("<", "＜").replace(">", "＞")
+    return Markup(json.dumps(text, ensure_ascii=False))
+
+
+# --- the environment -------------------------------------------------------------------------------
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["meta_json"] = meta_json
+    env.globals.update(
+        figure_value=figure_value,
+        amount_text=amount_text,
+        citation=citation,
+        fmt_number=fmt_number,
+        vocabulary=vocabulary,
+        model_kinds=model_kinds,
+        paged_name=paged_name,
+        case_page=case_page,
+        region_page=region_page,
+    )
+    return env
+
+
+def render(template: str, ctx: Ctx, **kw) -> str:
+    return environment().get_template(template).render(c=ctx, t=ctx.t, lang=ctx.lang, **kw)
+
+
+# --- pages -----------------------------------------------------------------------------------------
+
+INDEX_KINDS = [
+    # (folder, label key, vocabulary kind or None, catalog attribute)
+    ("groups", "groups", "groups", "by_group"),
+    ("topics", "topics", "topics", "by_topic"),
+    ("themes", "themes", "themes", "by_theme"),
+    ("models", "models", "model-kinds", "by_kind"),
+    ("years", "years", None, "by_year"),
+    ("sources", "sources", None, "by_source"),
+]
+
+
+def _listing_pages(folder: str, key: str, title: str, cases: list[Case], lang: str, catalog: Catalog, options: dict, extra: dict) -> Iterator[tuple[str, str]]:
+    chunks = paginate(cases)
+    base = f"{folder}/{key}.md"
+    for n, chunk in enumerate(chunks, 1):
+        page = paged_name(base, n)
+        ctx = Ctx(lang, page, catalog, options)
+        yield page, render(
+            "listing.md.j2", ctx, folder=folder, key=key, title=title, cases=chunk, total=len(cases),
+            pageno=n, pages=len(chunks), base=base, **extra,
+        )
+
+
+def _term_title(ctx_lang: str, vocab_kind: str | None, key: str, catalog: Catalog) -> str:
+    if vocab_kind:
+        return vocabulary(vocab_kind).get(key).label(ctx_lang)
+    if key in catalog.sources:
+        s = catalog.sources[key]
+        return s.title
+    return key
+
+
+def pages(catalog: Catalog, lang: str, options: dict | None = None) -> Iterator[tuple[str, str]]:
+    """Every generated page of one language as (docs path without language suffix, Markdown)."""
+    options = options or {}
+    ctx = lambda page: Ctx(lang, page, catalog, options)  # noqa: E731
+    yield "index.md", render("home.md.j2", ctx("index.md"))
+    for case in catalog.all_records:
+        page = case_page(case.id)
+        yield page, render("case.md.j2", ctx(page), case=case, related=catalog.related.get(case.id, []))
+    # All cases, paginated.
+    yield from _listing_pages("cases", "index", Labels(lang).all_cases, catalog.cases, lang, catalog, options, {"kind": None, "source": None})
+    # Region tree and a page per unit.
+    yield "regions/index.md", render("regions.md.j2", ctx("regions/index.md"))
+    for node in _walk_regions(catalog.regions.values()):
+        yield from _region_pages(node, lang, catalog, options)
+    # Vocabulary, kind, year and source indexes.
+    for folder, label, vocab_kind, attr in INDEX_KINDS:
+        groups: dict[str, list[Case]] = getattr(catalog, attr)
+        yield f"{folder}/index.md", render(
+            "term_index.md.j2", ctx(f"{folder}/index.md"), folder=folder, label=label, vocab_kind=vocab_kind, groups=groups
+        )
+        for key, cases in groups.items():
+            title = _term_title(lang, vocab_kind, key, catalog)
+            extra = {"kind": folder, "source": catalog.sources.get(key) if folder == "sources" else None}
+            yield from _listing_pages(folder, key, title, cases, lang, catalog, options, extra)
+
+
+def _walk_regions(nodes) -> Iterator[RegionNode]:
+    for n in nodes:
+        yield n
+        yield from _walk_regions(n.sorted_children())
+
+
+def _region_pages(node: RegionNode, lang: str, catalog: Catalog, options: dict) -> Iterator[tuple[str, str]]:
+    cases = listing_order(node.all_cases())
+    chunks = paginate(cases)
+    base = region_page(node.place.code)
+    for n, chunk in enumerate(chunks, 1):
+        page = paged_name(base, n)
+        ctx = Ctx(lang, page, catalog, options)
+        yield page, render(
+            "region.md.j2", ctx, node=node, cases=chunk, total=len(cases), pageno=n, pages=len(chunks), base=base,
+            trail=_trail(catalog, node),
+        )
+
+
+def _trail(catalog: Catalog, node: RegionNode) -> list:
+    """The chain of places from the province down to ``node`` (for the breadcrumb)."""
+    case = next(iter(node.all_cases()), None)
+    if case is None:
+        return [node.place]
+    out = []
+    for p in case.region:
+        out.append(p)
+        if p.code == node.place.code:
+            break
+    return out

@@ -1,0 +1,59 @@
+"""Write generated files into ``docs/``: only files whose content changed, and remove stale ones.
+
+The writer owns a fixed set of folders (and the home page); anything else in ``docs/`` is the
+editors' and is never touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+OWNED_DIRS = ("cases", "regions", "groups", "topics", "themes", "models", "years", "sources", "search", "records", "data")
+OWNED_FILES = ("index.md", "index.en.md")
+
+
+@dataclass
+class WriteStats:
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    bytes: int = 0
+
+
+def write_tree(docs: Path, files: dict[str, bytes]) -> WriteStats:
+    """Make the owned part of ``docs`` hold exactly ``files`` (relative path → content)."""
+    stats = WriteStats()
+    for rel, content in files.items():
+        top = rel.split("/", 1)[0]
+        if top not in OWNED_DIRS and rel not in OWNED_FILES:
+            raise ValueError(f"generated file outside the generated folders: {rel}")
+        target = docs / rel
+        stats.bytes += len(content)
+        try:
+            if target.stat().st_size == len(content) and target.read_bytes() == content:
+                stats.unchanged += 1
+                continue
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(content)
+        tmp.replace(target)
+        stats.written += 1
+    wanted = set(files)
+    for name in OWNED_FILES:
+        if name not in wanted and (docs / name).exists():
+            (docs / name).unlink()
+            stats.removed += 1
+    for d in OWNED_DIRS:
+        root = docs / d
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*"), reverse=True):
+            rel = path.relative_to(docs).as_posix()
+            if path.is_file() and rel not in wanted:
+                path.unlink()
+                stats.removed += 1
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return stats
