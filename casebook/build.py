@@ -64,6 +64,7 @@ def safe_build(site_dir: Path, config: Path, search: bool = True) -> int:
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(project_root()))
     env["CASEBOOK_CASES"] = str(cases)
+    env.setdefault("NO_MKDOCS_2_WARNING", "1")
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))

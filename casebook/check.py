@@ -46,7 +46,11 @@ def check_paths(paths: Iterable[Path], context: Path | None = None) -> tuple[lis
     (duplicate ids, related ids) hold when only changed files are named, as pre-commit does.
     """
     targets = [t.resolve() for t in find_records(paths)]
-    extra = [e.resolve() for e in find_records([context])] if context is not None and context.is_dir() else []
+    extra: list[Path] = []
+    if context is not None and context.is_dir():
+        ctx = context.resolve()
+        if targets and all(t.is_relative_to(ctx) for t in targets):
+            extra = [e.resolve() for e in find_records([ctx])]
     records = load_all(sorted(set(targets) | set(extra)))
     problems = check(records, divisions())
     wanted = {display_path(t) for t in targets}
