@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .divisions import divisions
 from .load import Loaded, load_file
 from .problems import Problem
-from .validate import check
+from .validate import check, record_problems
+
+_CROSS_LINES = ("model", "related")
+PARALLEL_FROM = 600  # records; below this, worker start-up costs more than it saves
 
 
 def find_records(paths: Iterable[Path]) -> list[Path]:
@@ -39,6 +44,33 @@ def load_all(files: Iterable[Path]) -> list[Loaded]:
     return [load_file(f, display_path(f)) for f in files]
 
 
+def _load_and_check(files: list[Path]) -> list[tuple[Loaded, tuple[list[Problem], bool]]]:
+    divs = divisions()
+    out = []
+    for f in files:
+        rec = load_file(f, display_path(f))
+        found = record_problems(rec, divs)
+        # Only the lines cross-record checks report on travel back to the parent process.
+        rec.lines = {k: v for k, v in rec.lines.items() if len(k) <= 1 or k[0] in _CROSS_LINES}
+        out.append((rec, found))
+    return out
+
+
+def load_and_check(files: list[Path]) -> tuple[list[Loaded], list[Problem]]:
+    """Load and check ``files``: per-record work in worker processes when there are many."""
+    workers = min(os.cpu_count() or 1, 4)
+    divs = divisions()  # loaded before forking, shared by the workers
+    if len(files) < PARALLEL_FROM or workers < 2:
+        results = _load_and_check(files)
+    else:
+        size = -(-len(files) // (workers * 4))
+        chunks = [files[i : i + size] for i in range(0, len(files), size)]
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = [r for part in pool.map(_load_and_check, chunks) for r in part]
+    records = [rec for rec, _ in results]
+    return records, check(records, divs, [found for _, found in results])
+
+
 def check_paths(paths: Iterable[Path], context: Path | None = None) -> tuple[list[Loaded], list[Problem]]:
     """Load and check every record under ``paths``; returns those records and their problems.
 
@@ -51,7 +83,6 @@ def check_paths(paths: Iterable[Path], context: Path | None = None) -> tuple[lis
         ctx = context.resolve()
         if targets and all(t.is_relative_to(ctx) for t in targets):
             extra = [e.resolve() for e in find_records([ctx])]
-    records = load_all(sorted(set(targets) | set(extra)))
-    problems = check(records, divisions())
+    records, problems = load_and_check(sorted(set(targets) | set(extra)))
     wanted = {display_path(t) for t in targets}
     return [r for r in records if r.path in wanted], [p for p in problems if p.path in wanted]

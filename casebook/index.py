@@ -167,7 +167,9 @@ def build_catalog(all_cases: list[Case]) -> Catalog:
             level = node.children
         assert node is not None
         node.cases.append(c)
-    index: dict[str, dict[str, list[Case]]] = {k: defaultdict(list) for k in ("group", "topic", "theme", "kind", "year", "source")}
+    index: dict[str, dict[str, list[Case]]] = {
+        k: defaultdict(list) for k in ("group", "topic", "theme", "kind", "year", "source")
+    }
     sources: dict[str, Source] = {}
     kinds = {c.id: model_kinds(c) for c in cases}
     for c in cases:

@@ -35,13 +35,31 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     yaml_implicit_resolvers: dict = {}
 
 
-for _tag, _regexp, _first in [
-    (BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
-    (NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    (INT, r"^[-+]?(?:0|[1-9][0-9]*)$", list("-+0123456789")),
-    (FLOAT, r"^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?$", list("-+0123456789")),
-]:
-    _StrictLoader.add_implicit_resolver(_tag, re.compile(_regexp), _first)
+_BOOLS = frozenset(["true", "True", "TRUE", "false", "False", "FALSE"])
+_NULLS = frozenset(["~", "null", "Null", "NULL", ""])
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?")
+
+
+def _resolve(self, kind, value, implicit):  # noqa: ANN001
+    """Tag of an untagged node: only null, true/false, decimal int and float; everything else is text."""
+    if kind is yaml.ScalarNode:
+        if not implicit[0]:
+            return STR
+        if value in _NULLS:
+            return NULL
+        if value in _BOOLS:
+            return BOOL
+        if value[0] in "-+0123456789":
+            if _INT.fullmatch(value):
+                return INT
+            if _FLOAT.fullmatch(value):
+                return FLOAT
+        return STR
+    return SEQ if kind is yaml.SequenceNode else MAP
+
+
+_StrictLoader.resolve = _resolve
 
 
 @dataclass
@@ -74,13 +92,17 @@ _YAML_HINTS = [
     ("found unknown escape character", "双引号里的反斜杠“\\”需要写成“\\\\”，或改用单引号"),
     ("expected <block end>, but found", "缩进不对齐"),
     ("found a tab character", "用了制表符（Tab），请改用空格"),
-    ("found character that cannot start any token", "这里有不能开头的字符（常见：制表符 Tab，或以 @、` 开头的文字需要加引号）"),
+    (
+        "found character that cannot start any token",
+        "这里有不能开头的字符（常见：制表符 Tab，或以 @、` 开头的文字需要加引号）",
+    ),
     ("did not find expected ',' or ']'", "方括号 [ ] 列表没有闭合"),
     ("did not find expected ',' or '}'", "花括号 { } 没有闭合"),
 ]
 
-_FULLWIDTH_COLON = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*：")
-_IDEOGRAPHIC_INDENT = re.compile(r"^[ ]*\u3000")
+_FULLWIDTH_COLON = re.compile(r"^[ \t]*(?:-[ \t]+)?[A-Za-z_][A-Za-z0-9_]*[ \t]*：", re.M)
+_IDEOGRAPHIC_INDENT = re.compile(r"^[ ]*\u3000", re.M)
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.M)
 
 
 def _slip_problems(path: str, text: str) -> list[Problem]:
@@ -91,13 +113,14 @@ def _slip_problems(path: str, text: str) -> list[Problem]:
     if "\r\n" in text:
         line = text[: text.index("\r\n")].count("\n") + 1
         out.append(Problem(path, line, "换行符是 Windows 的 CRLF：请在编辑器里改为 LF（Unix）换行"))
-    for n, raw in enumerate(text.splitlines(), 1):
-        if _FULLWIDTH_COLON.match(raw):
-            out.append(Problem(path, n, "键名后面用了全角冒号“：”，请改成半角冒号“:”并在后面加一个空格"))
-        if _IDEOGRAPHIC_INDENT.match(raw):
-            out.append(Problem(path, n, "行首有全角空格（　），请改用半角空格缩进"))
-        if raw.lstrip(" ").startswith("\t"):
-            out.append(Problem(path, n, "行首用了制表符（Tab），YAML 只能用空格缩进"))
+    for needle, pattern, message in (
+        ("：", _FULLWIDTH_COLON, "键名后面用了全角冒号“：”，请改成半角冒号“:”并在后面加一个空格"),
+        ("\u3000", _IDEOGRAPHIC_INDENT, "行首有全角空格（　），请改用半角空格缩进"),
+        ("\t", _TAB_INDENT, "行首用了制表符（Tab），YAML 只能用空格缩进"),
+    ):
+        if needle in text:
+            for match in pattern.finditer(text):
+                out.append(Problem(path, text.count("\n", 0, match.start()) + 1, message))
     return out
 
 

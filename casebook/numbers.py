@@ -159,9 +159,7 @@ def disagreements(amount: dict, unit: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     qualifier = amount.get("qualifier", "exact")
     if qualifier != reading.qualifier:
-        out.append(
-            ("qualifier", f"qualifier 写的是 {qualifier}，但原文“{printed}”表示 {reading.qualifier}")
-        )
+        out.append(("qualifier", f"qualifier 写的是 {qualifier}，但原文“{printed}”表示 {reading.qualifier}"))
     if reading.value is not None:
         if amount.get("low") is not None or amount.get("high") is not None:
             out.append(("low", f"原文“{printed}”是单个数字，请写 value，不要写 low/high"))

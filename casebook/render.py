@@ -164,7 +164,13 @@ def amount_text(a, unit: str, lang: str) -> str:
         core = f"{fmt_number(a.low, lang)}–{fmt_number(a.high, lang)}"
     else:
         core = fmt_number(a.value, lang)
-    prefix = {"more-than": "> ", "at-least": "≥ ", "nearly": "≲ ", "about": "≈ ", "several": "several × " if lang == "en" else "数 × "}.get(q, "")
+    prefix = {
+        "more-than": "> ",
+        "at-least": "≥ ",
+        "nearly": "≲ ",
+        "about": "≈ ",
+        "several": "several × " if lang == "en" else "数 × ",
+    }.get(q, "")
     return f"{prefix}{core} {unit}".strip()
 
 
@@ -191,7 +197,14 @@ def citation(s: Source, lang: str) -> str:
         bits += [part("issue", s.issue), part("page", s.page), part("date", s.date)]
         line = "，".join(b for b in bits if b)
         return line + (f"，{s.url}" if s.url else "") + "。"
-    bits = [part("author", s.author), f"“{s.title}”", outlet, part("issue", s.issue), part("page", s.page), part("date", s.date)]
+    bits = [
+        part("author", s.author),
+        f"“{s.title}”",
+        outlet,
+        part("issue", s.issue),
+        part("page", s.page),
+        part("date", s.date),
+    ]
     line = ", ".join(b for b in bits if b)
     return line + (f", {s.url}" if s.url else "") + "."
 
@@ -247,15 +260,29 @@ INDEX_KINDS = [
 ]
 
 
-def _listing_pages(folder: str, key: str, title: str, cases: list[Case], lang: str, catalog: Catalog, options: dict, extra: dict) -> Iterator[tuple[str, str]]:
+def _listing_pages(
+    folder: str, key: str, title: str, cases: list[Case], lang: str, catalog: Catalog, options: dict, extra: dict
+) -> Iterator[tuple[str, str]]:
     chunks = paginate(cases)
     base = f"{folder}/{key}.md"
     for n, chunk in enumerate(chunks, 1):
         page = paged_name(base, n)
         ctx = Ctx(lang, page, catalog, options)
-        yield page, render(
-            "listing.md.j2", ctx, folder=folder, key=key, title=title, cases=chunk, total=len(cases),
-            pageno=n, pages=len(chunks), base=base, **extra,
+        yield (
+            page,
+            render(
+                "listing.md.j2",
+                ctx,
+                folder=folder,
+                key=key,
+                title=title,
+                cases=chunk,
+                total=len(cases),
+                pageno=n,
+                pages=len(chunks),
+                base=base,
+                **extra,
+            ),
         )
 
 
@@ -277,7 +304,9 @@ def pages(catalog: Catalog, lang: str, options: dict | None = None) -> Iterator[
         page = case_page(case.id)
         yield page, render("case.md.j2", ctx(page), case=case, related=catalog.related.get(case.id, []))
     # All cases, paginated.
-    yield from _listing_pages("cases", "index", Labels(lang).all_cases, catalog.cases, lang, catalog, options, {"kind": None, "source": None})
+    yield from _listing_pages(
+        "cases", "index", Labels(lang).all_cases, catalog.cases, lang, catalog, options, {"kind": None, "source": None}
+    )
     # Region tree and a page per unit.
     yield "regions/index.md", render("regions.md.j2", ctx("regions/index.md"))
     for node in _walk_regions(catalog.regions.values()):
@@ -285,8 +314,16 @@ def pages(catalog: Catalog, lang: str, options: dict | None = None) -> Iterator[
     # Vocabulary, kind, year and source indexes.
     for folder, label, vocab_kind, attr in INDEX_KINDS:
         groups: dict[str, list[Case]] = getattr(catalog, attr)
-        yield f"{folder}/index.md", render(
-            "term_index.md.j2", ctx(f"{folder}/index.md"), folder=folder, label=label, vocab_kind=vocab_kind, groups=groups
+        yield (
+            f"{folder}/index.md",
+            render(
+                "term_index.md.j2",
+                ctx(f"{folder}/index.md"),
+                folder=folder,
+                label=label,
+                vocab_kind=vocab_kind,
+                groups=groups,
+            ),
         )
         for key, cases in groups.items():
             title = _term_title(lang, vocab_kind, key, catalog)
@@ -307,9 +344,19 @@ def _region_pages(node: RegionNode, lang: str, catalog: Catalog, options: dict) 
     for n, chunk in enumerate(chunks, 1):
         page = paged_name(base, n)
         ctx = Ctx(lang, page, catalog, options)
-        yield page, render(
-            "region.md.j2", ctx, node=node, cases=chunk, total=len(cases), pageno=n, pages=len(chunks), base=base,
-            trail=_trail(catalog, node),
+        yield (
+            page,
+            render(
+                "region.md.j2",
+                ctx,
+                node=node,
+                cases=chunk,
+                total=len(cases),
+                pageno=n,
+                pages=len(chunks),
+                base=base,
+                trail=_trail(catalog, node),
+            ),
         )
 
 

@@ -7,13 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import export
-from .check import find_records, load_all
-from .divisions import divisions
+from .check import find_records, load_and_check
 from .index import Catalog, build_catalog
 from .model import Case, build_case
 from .problems import ProblemsFound
-from .render import LANGS, docs_path, pages, render, Ctx, ui
-from .validate import check
+from .render import LANGS, Ctx, docs_path, pages, render, ui
 from .write import WriteStats, write_tree
 
 
@@ -26,8 +24,7 @@ class GenerateResult:
 
 def load_cases(cases_dir: Path) -> list[Case]:
     """Load and check every record; raise :class:`ProblemsFound` with all problems if any."""
-    records = load_all(find_records([cases_dir]))
-    problems = check(records, divisions())
+    records, problems = load_and_check(find_records([cases_dir]))
     if problems:
         raise ProblemsFound(problems)
     root = cases_dir.parent

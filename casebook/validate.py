@@ -96,7 +96,7 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[Path_, str]:
         got = err.instance
         extra = ""
         if "string" in want and isinstance(got, int | float) and not isinstance(got, bool):
-            extra = f"（数字请加引号，如 \"{got}\"）"
+            extra = f'（数字请加引号，如 "{got}"）'
         elif "string" in want and isinstance(got, bool):
             extra = "（true/false/yes/no 作文字时请加引号）"
         elif got is None:
@@ -150,7 +150,9 @@ _HANDLER = re.compile(r"\bon[a-z]{3,}\s*=", re.I)
 _JS = re.compile(r"(?:java|vb)script\s*:|data\s*:\s*text/html", re.I)
 _MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 _LANDLINE = re.compile(r"(?<![0-9])0[1-9][0-9]{1,2}-[0-9]{7,8}(?![0-9])")
-_ID_CARD = re.compile(r"(?<![0-9])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])")
+_ID_CARD = re.compile(
+    r"(?<![0-9])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])"
+)
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
 
 
@@ -165,24 +167,32 @@ def _strings(data: Any, where: Path_ = ()) -> Iterator[tuple[Path_, str]]:
             yield from _strings(v, (*where, i))
 
 
+_DIGIT_RUN = re.compile(r"[0-9]{7}")
+
+
 def guard_problems(rec: Loaded) -> list[Problem]:
     """HTML, script, unsafe links and personal data in any text."""
     out = []
     for where, text in _strings(rec.data):
-        name = field_name(where)
-        line = rec.line(where)
-        if _HTML.search(text):
-            out.append(Problem(rec.path, line, f"{name} 里有 HTML 标签：只写纯文字，不要写 < > 标签"))
-        if _HANDLER.search(text) and "<" in text:
-            out.append(Problem(rec.path, line, f"{name} 里有网页脚本事件（如 onclick=）：只写纯文字"))
-        if _JS.search(text):
-            out.append(Problem(rec.path, line, f"{name} 里有 javascript: 之类的脚本链接：只写纯文字"))
-        if _MOBILE.search(text) or _LANDLINE.search(text):
-            out.append(Problem(rec.path, line, f"{name} 里有电话号码：不要公开个人联系方式，请删去"))
-        if _ID_CARD.search(text):
-            out.append(Problem(rec.path, line, f"{name} 里有身份证号：不要公开个人信息，请删去"))
+        found = []
+        if "<" in text:
+            if _HTML.search(text):
+                found.append("里有 HTML 标签：只写纯文字，不要写 < > 标签")
+            if _HANDLER.search(text):
+                found.append("里有网页脚本事件（如 onclick=）：只写纯文字")
+        if ":" in text and _JS.search(text):
+            found.append("里有 javascript: 之类的脚本链接：只写纯文字")
+        if _DIGIT_RUN.search(text):
+            if _MOBILE.search(text) or _LANDLINE.search(text):
+                found.append("里有电话号码：不要公开个人联系方式，请删去")
+            if _ID_CARD.search(text):
+                found.append("里有身份证号：不要公开个人信息，请删去")
+        elif "-" in text and _LANDLINE.search(text):
+            found.append("里有电话号码：不要公开个人联系方式，请删去")
         if where and where[-1] == "url" and not _URL.match(text):
-            out.append(Problem(rec.path, line, f"{name} 必须是 http:// 或 https:// 开头的完整网址"))
+            found.append("必须是 http:// 或 https:// 开头的完整网址")
+        for message in found:
+            out.append(Problem(rec.path, rec.line(where), f"{field_name(where)} {message}"))
     return out
 
 
@@ -202,9 +212,6 @@ def _date_ok(text: str) -> bool:
         return False
 
 
-_DATE_FIELDS = ("added", "date", "started", "reported")
-
-
 class RecordChecker:
     """The meaning of one record (run only on records whose structure is valid)."""
 
@@ -221,7 +228,15 @@ class RecordChecker:
         # Each step also runs on a record with structural problems, so an editor sees every
         # mistake at once; a step that meets a field of the wrong shape stops there, silently,
         # because the schema has already reported that field.
-        for step in (self.dates, self.terms, self.region, self.sources_and_refs, self.figures, self.english, self.status):
+        for step in (
+            self.dates,
+            self.terms,
+            self.region,
+            self.sources_and_refs,
+            self.figures,
+            self.english,
+            self.status,
+        ):
             try:
                 step()
             except (KeyError, TypeError, AttributeError, IndexError, ValueError):
@@ -229,10 +244,17 @@ class RecordChecker:
         return self.out
 
     def dates(self) -> None:
-        for where, text in _strings(self.data):
-            if where and where[-1] in _DATE_FIELDS and where[0] in ("added", "period", "sources", "numbers"):
-                if not _date_ok(text):
-                    self.add(where, f"{field_name(where)} “{text}” 不是真实存在的日期")
+        d = self.data
+        places: list[Path_] = [("added",)]
+        places += [("period", k) for k in ("started", "reported") if k in d.get("period", {})]
+        places += [("sources", i, "date") for i in range(len(d.get("sources", [])))]
+        places += [("numbers", i, "date") for i, n in enumerate(d.get("numbers", [])) if "date" in n]
+        for where in places:
+            value: Any = d
+            for key in where:
+                value = value[key]
+            if isinstance(value, str) and not _date_ok(value):
+                self.add(where, f"{field_name(where)} “{value}” 不是真实存在的日期")
 
     def _term(self, where: Path_, kind: str, value: str) -> None:
         vocab = vocabulary(kind)
@@ -262,16 +284,19 @@ class RecordChecker:
 
     def region(self) -> None:
         region = self.data["region"]
-        present = [lvl for lvl in LEVELS if lvl in region]
         found: dict[str, Any] = {}
-        for lvl in present:
+        for lvl in LEVELS:
+            if lvl not in region:
+                continue
             unit = region[lvl]
             where = ("region", lvl)
-            div = self.divs.get(str(unit["code"]))
-            if div is None or div.level != lvl:
+            div = self.divs.get(str(unit["code"]), lvl)
+            if div is None:
                 named = self.divs.children_named(None, lvl, unit["name"]) if lvl != "village" else []
-                tip = "；同名的有：" + "、".join(f"{d.code}" for d in named[:5]) if named else ""
-                self.add((*where, "code"), f"{field_name((*where, 'code'))} “{unit['code']}” 不是{_LEVEL_ZH[lvl]}代码{tip}")
+                tip = "；叫这个名字的有：" + "、".join(d.code for d in named[:5]) if named else ""
+                self.add(
+                    (*where, "code"), f"{field_name((*where, 'code'))} “{unit['code']}” 不是{_LEVEL_ZH[lvl]}代码{tip}"
+                )
                 continue
             if div.name != unit["name"]:
                 self.add(
@@ -279,31 +304,42 @@ class RecordChecker:
                     f"{field_name((*where, 'name'))} “{unit['name']}” 与代码 {div.code} 不符：代码对应的是“{div.name}”",
                 )
             found[lvl] = div
-        # The hierarchy must agree: each level's parent is the level above.
-        chain = [lvl for lvl in LEVELS if lvl in found]
-        for upper, lower in zip(LEVELS, LEVELS[1:], strict=False):
+        if "province" not in region:
+            return
+        # The hierarchy must agree: each unit's parent is the unit written one level up. A
+        # municipality's districts sit under a placeholder city (市辖区) and a city without counties
+        # (东莞市) has a county-level twin with its own code: such levels may be left out.
+        for i, lower in enumerate(LEVELS[1:], 1):
             if lower not in found:
                 continue
             child = found[lower]
-            if upper in found:
+            upper = next((lvl for lvl in reversed(LEVELS[:i]) if lvl in region), None)
+            expected = LEVELS[i - 1]
+            if upper is None or upper not in found:
+                continue
+            if upper == expected:
                 if child.parent != found[upper].code:
-                    actual = self.divs.get(child.parent or "")
+                    actual = self.divs.parent_of(child)
                     self.add(
                         ("region", lower, "code"),
-                        f"region {lower} “{child.name}”不属于 {found[upper].name}"
-                        + (f"，而属于 {actual.name}（{actual.code}）" if actual else ""),
+                        f"region {lower}“{child.name}”不属于{found[upper].name}"
+                        + (f"，而属于{actual.name}（{actual.code}）" if actual else ""),
                     )
-            elif upper == "city":
-                parent = self.divs.get(child.parent or "")
-                if child.level == "county" and parent is not None and not parent.placeholder:
-                    self.add(
-                        ("region",),
-                        f"region 缺少 city：{child.name}属于{parent.name}，请写 city: {{name: {parent.name}, code: \"{parent.code}\"}}",
-                    )
-            elif lower in found:
-                self.add(("region", lower), f"region 写了 {lower}，但缺少上一级 {upper}")
-        if chain and chain[0] != "province":
-            self.add(("region",), "region 必须从 province 写起")
+                continue
+            # A level was skipped: allowed only through a placeholder city or a county-level twin.
+            parent = self.divs.parent_of(child)
+            if parent is not None and parent.placeholder and parent.parent == found[upper].code:
+                continue
+            if parent is not None and parent.level == "county" and upper == "city" and parent.code == found[upper].code:
+                continue
+            if parent is not None:
+                self.add(
+                    ("region",),
+                    f"region 缺少 {expected}：{child.name}属于{parent.name}，请写 {expected}: "
+                    f'{{name: {parent.name}, code: "{parent.code}"}}',
+                )
+            else:
+                self.add(("region", lower), f"region 写了 {lower}，但缺少上一级 {expected}")
         # The folder must be the province's slug.
         prov = found.get("province")
         if prov is not None:
@@ -322,7 +358,10 @@ class RecordChecker:
             if keys.count(s["key"]) > 1 and keys.index(s["key"]) != i:
                 self.add(("sources", i, "key"), f"sources 第{i + 1}项 key “{s['key']}” 重复")
             if s.get("publication") is None and not s.get("issuer") and "publication" not in s:
-                self.add(("sources", i), f"sources 第{i + 1}项 要写 publication（报刊名，未印出时写 null）或 issuer（发文单位）")
+                self.add(
+                    ("sources", i),
+                    f"sources 第{i + 1}项 要写 publication（报刊名，未印出时写 null）或 issuer（发文单位）",
+                )
             for f in s.get("inferred", []):
                 if s.get(f) in (None, ""):
                     self.add(("sources", i, "inferred"), f"sources 第{i + 1}项 inferred 列了 {f}，但没有填写 {f}")
@@ -332,9 +371,15 @@ class RecordChecker:
                 ref = item.get("source")
                 if ref is None:
                     if several and part != "measures":
-                        self.add((part, i), f"{part} 第{i + 1}项 要写 source：本案例有多个出处，请注明出自哪一个（{'、'.join(keys)}）")
+                        self.add(
+                            (part, i),
+                            f"{part} 第{i + 1}项 要写 source：本案例有多个出处，请注明出自哪一个（{'、'.join(keys)}）",
+                        )
                 elif ref not in keys:
-                    self.add((part, i, "source"), f"{part} 第{i + 1}项 source “{ref}” 不在 sources 的 key 里（{'、'.join(keys)}）")
+                    self.add(
+                        (part, i, "source"),
+                        f"{part} 第{i + 1}项 source “{ref}” 不在 sources 的 key 里（{'、'.join(keys)}）",
+                    )
 
     def figures(self) -> None:
         for i, n in enumerate(self.data.get("numbers", [])):
@@ -381,7 +426,13 @@ class RecordChecker:
             self.add(("status",), "status 为 withdrawn 时要写 withdrawn_reason（撤下原因）")
 
 
-_LEVEL_ZH = {"province": "省级", "city": "地级（市、州）", "county": "县级（区、县、县级市）", "town": "乡级（乡镇、街道）", "village": "村级（村、社区）"}
+_LEVEL_ZH = {
+    "province": "省级",
+    "city": "地级（市、州）",
+    "county": "县级（区、县、县级市）",
+    "town": "乡级（乡镇、街道）",
+    "village": "村级（村、社区）",
+}
 
 
 # --- across records -------------------------------------------------------------------------------
@@ -401,8 +452,16 @@ def cross_problems(records: list[Loaded], known_ids: set[str] | None = None) -> 
         folded = rid.casefold()
         if folded in by_id:
             first = by_id[folded]
-            out.append(Problem(rec.path, rec.line(("id",)), f"id “{rid}” 已被 {first.path} 使用：每个案例的 id 必须唯一"))
-            out.append(Problem(first.path, first.line(("id",)), f"id “{first.data['id']}” 与 {rec.path} 重复：每个案例的 id 必须唯一"))
+            out.append(
+                Problem(rec.path, rec.line(("id",)), f"id “{rid}” 已被 {first.path} 使用：每个案例的 id 必须唯一")
+            )
+            out.append(
+                Problem(
+                    first.path,
+                    first.line(("id",)),
+                    f"id “{first.data['id']}” 与 {rec.path} 重复：每个案例的 id 必须唯一",
+                )
+            )
         else:
             by_id[folded] = rec
         key = (
@@ -425,7 +484,9 @@ def cross_problems(records: list[Loaded], known_ids: set[str] | None = None) -> 
         for i, rel in enumerate(rec.data.get("related", [])):
             if rel["id"].casefold() not in known:
                 out.append(
-                    Problem(rec.path, rec.line(("related", i, "id")), f"related 第{i + 1}项 id “{rel['id']}” 没有这个案例")
+                    Problem(
+                        rec.path, rec.line(("related", i, "id")), f"related 第{i + 1}项 id “{rel['id']}” 没有这个案例"
+                    )
                 )
             elif rel["id"] == rec.data["id"]:
                 out.append(Problem(rec.path, rec.line(("related", i, "id")), f"related 第{i + 1}项 指向了自己"))
@@ -435,22 +496,35 @@ def cross_problems(records: list[Loaded], known_ids: set[str] | None = None) -> 
     return out
 
 
-def check(records: list[Loaded], divs: Divisions) -> list[Problem]:
-    """All problems in ``records`` (already loaded), sorted by file and line."""
+def record_problems(rec: Loaded, divs: Divisions) -> tuple[list[Problem], bool]:
+    """Every problem of one record on its own, and whether its structure is valid."""
+    problems = list(rec.problems)
+    if rec.problems or rec.data is None:
+        return problems, False
+    if not isinstance(rec.data, dict):
+        problems.append(Problem(rec.path, 1, "文件内容应当是“字段: 值”的映射，请按 CONTRIBUTING.md 的样例填写"))
+        return problems, False
+    structural = schema_problems(rec)
+    problems.extend(structural)
+    problems.extend(guard_problems(rec))
+    problems.extend(RecordChecker(rec, divs).run())
+    return problems, not structural
+
+
+def check(
+    records: list[Loaded], divs: Divisions, checked: list[tuple[list[Problem], bool]] | None = None
+) -> list[Problem]:
+    """All problems in ``records`` (already loaded), sorted by file and line.
+
+    ``checked`` holds :func:`record_problems` results already computed (e.g. in worker processes).
+    """
+    if checked is None:
+        checked = [record_problems(rec, divs) for rec in records]
     problems: list[Problem] = []
     valid: list[Loaded] = []
-    for rec in records:
-        problems.extend(rec.problems)
-        if rec.problems or rec.data is None:
-            continue
-        if not isinstance(rec.data, dict):
-            problems.append(Problem(rec.path, 1, "文件内容应当是“字段: 值”的映射，请按 CONTRIBUTING.md 的样例填写"))
-            continue
-        structural = schema_problems(rec)
-        problems.extend(structural)
-        problems.extend(guard_problems(rec))
-        problems.extend(RecordChecker(rec, divs).run())
-        if not structural:
+    for rec, (found, ok) in zip(records, checked, strict=True):
+        problems.extend(found)
+        if ok:
             valid.append(rec)
     known = {r.data["id"].casefold() for r in records if isinstance(r.data, dict) and isinstance(r.data.get("id"), str)}
     problems.extend(cross_problems(valid, known))

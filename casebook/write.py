@@ -9,7 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-OWNED_DIRS = ("cases", "regions", "groups", "topics", "themes", "models", "years", "sources", "search", "records", "data")
+OWNED_DIRS = (
+    "cases",
+    "regions",
+    "groups",
+    "topics",
+    "themes",
+    "models",
+    "years",
+    "sources",
+    "search",
+    "records",
+    "data",
+)
 OWNED_FILES = ("index.md", "index.en.md")
 
 
