@@ -186,7 +186,7 @@ def _build(node: yaml.Node, where: Path_, out: Loaded) -> Any:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "<<":
                 out.problems.append(Problem(out.path, line, "键名必须是简单的文字（不能用 <<、列表或映射作键）"))
                 continue
             key = key_node.value
@@ -196,11 +196,9 @@ def _build(node: yaml.Node, where: Path_, out: Loaded) -> Any:
                     Problem(out.path, line, f"字段“{key}”重复出现（第一次在第 {first} 行）：每个字段只能写一次")
                 )
                 continue
-            value = _build(value_node, (*where, key), out)
-            # A key with no value sits on the key's line, not where the parser put the empty node.
-            if value is None:
-                out.lines[(*where, key)] = line
-            result[key] = value
+            result[key] = _build(value_node, (*where, key), out)
+            # A field is reported at its key's line (a list or mapping value starts below it).
+            out.lines[(*where, key)] = line
         return result
     if isinstance(node, yaml.SequenceNode):
         if node.tag != SEQ:

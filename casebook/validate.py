@@ -470,13 +470,14 @@ def cross_problems(records: list[Loaded], known_ids: set[str] | None = None) -> 
         )
         if key in by_case:
             first = by_case[key]
-            out.append(
-                Problem(
-                    rec.path,
-                    rec.line(("model", "name")),
-                    f"与 {first.path} 是同一个案例（地区和模式名称都相同）：请合并成一个记录",
+            for here, there in ((rec, first), (first, rec)):
+                out.append(
+                    Problem(
+                        here.path,
+                        here.line(("model", "name")),
+                        f"与 {there.path} 是同一个案例（地区和模式名称都相同）：请合并成一个记录，或用 related 说明两者的关系",
+                    )
                 )
-            )
         else:
             by_case[key] = rec
     known = set(by_id) | (known_ids or set())

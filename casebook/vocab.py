@@ -41,8 +41,12 @@ class Vocabulary:
 
     def suggest(self, wrong: str) -> str | None:
         """The term an editor most likely meant: by slug, or by Chinese/English label."""
+        low = wrong.lower().strip()
         for t in self.terms:
-            if wrong in (t.zh, t.en) or wrong.lower() == t.en.lower():
+            if wrong in (t.zh, t.en) or low == t.en.lower():
+                return t.slug
+        for t in self.terms:
+            if low and len(low) >= 4 and (low in t.slug or low in t.en.lower()):
                 return t.slug
         by_slug = difflib.get_close_matches(wrong, [t.slug for t in self.terms], n=1, cutoff=0.6)
         if by_slug:

@@ -34,7 +34,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-def build_site(cases: Path, out: Path, *, search: bool = True, extra_env: dict | None = None) -> subprocess.CompletedProcess:
+def build_site(
+    cases: Path, out: Path, *, search: bool = True, extra_env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Run the documented build (``casebook build``) on ``cases`` into ``out``, in a copy of the project.
 
     The copy keeps each build's generated docs/ apart, so tests can build several sites at once.
@@ -44,12 +46,26 @@ def build_site(cases: Path, out: Path, *, search: bool = True, extra_env: dict |
         shutil.copytree(
             ROOT,
             work,
-            ignore=shutil.ignore_patterns(".venv", "node_modules", "site", ".git", ".pytest_cache", "__pycache__", ".site.*", "bench-out", "cases"),
+            ignore=shutil.ignore_patterns(
+                ".venv", "node_modules", "site", ".git", ".pytest_cache", "__pycache__", ".site.*", "bench-out", "cases"
+            ),
             symlinks=True,
         )
         (work / "node_modules").symlink_to(ROOT / "node_modules")
         (work / "cases").mkdir()
-        for gen in ("cases", "regions", "groups", "topics", "themes", "models", "years", "sources", "search", "records", "data"):
+        for gen in (
+            "cases",
+            "regions",
+            "groups",
+            "topics",
+            "themes",
+            "models",
+            "years",
+            "sources",
+            "search",
+            "records",
+            "data",
+        ):
             shutil.rmtree(work / "docs" / gen, ignore_errors=True)
     env = dict(os.environ, CASEBOOK_CASES=str(cases), CASEBOOK_ROOT=str(ROOT), SOURCE_DATE_EPOCH="1767225600")
     env.update(extra_env or {})

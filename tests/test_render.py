@@ -1,0 +1,108 @@
+"""The render stage on its own: record text is always text, even when the checker was bypassed."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import markdown
+import yaml
+
+from casebook.index import build_catalog
+from casebook.model import build_case
+from casebook.render import citation, pages, rel_url
+
+from .conftest import FIXTURES
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "[x](javascript:alert(1))",
+    '<img src=x onerror="alert(1)">',
+    "</title><script>alert(2)</script>",
+    "**x** # x ^0^ {{ x }} \\(x\\)",
+]
+
+
+class Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def hostile_case(text: str):
+    data = yaml.safe_load((FIXTURES / "cases" / "guizhou" / "fx-longli-drivers-home.yaml").read_text(encoding="utf-8"))
+    data["title"] = "标题" + text
+    data["summary"] = text
+    data["model"]["name"] = text
+    data["measures"][0]["name"] = text
+    data["measures"][0]["text"] = text
+    data["numbers"][0]["subject"] = text
+    data["quotes"][0]["text"] = text
+    data["sources"][0]["title"] = text
+    data["actor"]["name"] = text
+    return build_case(data, "cases/guizhou/fx-longli-drivers-home.yaml")
+
+
+def render_case_html(case, lang: str = "zh") -> tuple[str, Collect]:
+    catalog = build_catalog([case])
+    md = dict(pages(catalog, lang))["cases/fx-longli-drivers-home.md"]
+    body = md.split("---", 2)[2]
+    html = markdown.markdown(body, extensions=["toc", "attr_list", "tables"])
+    parsed = Collect()
+    parsed.feed(html)
+    return md, parsed
+
+
+def test_hostile_text_never_becomes_markup():
+    for text in HOSTILE:
+        md, parsed = render_case_html(hostile_case(text))
+        tags = [t for t, _ in parsed.tags]
+        assert "script" not in tags and "img" not in tags
+        for _, attrs in parsed.tags:
+            for key in ("href", "src", "action", "formaction"):
+                assert not (attrs.get(key) or "").strip().lower().startswith("javascript:")
+            assert not any(k.startswith("on") for k in attrs)
+        # the characters reach the reader as typed
+        assert any(text in chunk for chunk in ["".join(parsed.text)])
+
+
+def test_front_matter_title_cannot_close_the_title_tag():
+    md, _ = render_case_html(hostile_case("</title><script>alert(2)</script>"))
+    front = md.split("---", 2)[1]
+    meta = yaml.safe_load(front)
+    assert "<" not in meta["title"] and ">" not in meta["title"]
+    assert "script" in meta["title"]  # shown, defused (＜＞), not dropped
+
+
+def test_markdown_syntax_in_records_is_literal():
+    md, parsed = render_case_html(hostile_case("**x** # x ^0^ {{ x }} \\(x\\) a<b"))
+    text = "".join(parsed.text)
+    assert "**x** # x ^0^ {{ x }} \\(x\\) a<b" in text
+    assert "em" not in [t for t, _ in parsed.tags]
+
+
+def test_english_page_without_translation_shows_chinese_with_notice():
+    case = hostile_case("普通文字")
+    md = dict(pages(build_catalog([case]), "en"))["cases/fx-longli-drivers-home.md"]
+    assert "No English translation of this case yet" in md
+    assert 'lang="zh"' in md
+
+
+def test_relative_urls():
+    assert rel_url("cases/x.md", "regions/520000.md") == "../regions/520000.html"
+    assert rel_url("index.md", "cases/x.md") == "cases/x.html"
+    assert rel_url("regions/index.md", "regions/520000-p2.md") == "520000-p2.html"
+
+
+def test_citation_marks_inferred_parts():
+    case = hostile_case("x")
+    line = citation(case.sources[0], "zh")
+    assert "[2022-12]（推断）" in line
+    assert line.startswith("记者甲，《x》，贵州日报")
+    assert "[inferred]" in citation(case.sources[0], "en")
