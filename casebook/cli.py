@@ -61,10 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.set_defaults(func=_generate)
 
-    p = sub.add_parser("new", help="新建一个案例记录骨架")
-    p.add_argument("--id", dest="case_id")
-    p.add_argument("--title")
-    p.add_argument("--region", help="区划代码（6 位县级或 9 位乡镇街道代码），如 522730")
+    p = sub.add_parser("new", help="新建一个案例记录骨架（缺的答案会逐项询问）")
+    from .new import QUESTIONS
+
+    for attr, prompt, _ in QUESTIONS:
+        flag = "--id" if attr == "case_id" else "--" + attr.replace("_", "-")
+        p.add_argument(flag, dest=attr, help=prompt)
     p.add_argument("--cases-dir", default=str(project_root() / "cases"))
     p.add_argument("--date", help="收录日期，默认今天")
     p.set_defaults(func=_new)

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import export
+from . import export, facets
 from .check import find_records, load_and_check
 from .index import Catalog, build_catalog
 from .model import Case, build_case
@@ -53,6 +53,7 @@ def render_files(catalog: Catalog, cases_dir: Path, options: dict) -> dict[str, 
     files["data/cases.csv"] = export.cases_csv(catalog)
     files["data/numbers.csv"] = export.numbers_csv(catalog)
     files["data/feed.xml"] = export.atom_feed(catalog, ui()["site_name"]["zh"])
+    files.update(facets.facet_files(catalog))
     return files
 
 

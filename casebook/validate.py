@@ -90,6 +90,8 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[Path_, str]:
             msgs.append(f"不认识的字段 {field_name((*where, key))}{tip}")
         # additionalProperties errors point at the parent; put the line on the first unknown key.
         return (*where, extra[0]) if extra else where, "；".join(msgs)
+    if err.instance is None and v in ("type", "enum"):
+        return where, f"{name} 还没有填写"
     if v == "type":
         want = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
         zh = "或".join(_TYPE_ZH.get(t, t) for t in want)
