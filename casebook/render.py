@@ -149,6 +149,23 @@ def _zh_text(case: Case, field: str, index: int | None) -> str:
 # --- figures and citations ------------------------------------------------------------------------
 
 
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+
+def fmt_date(d: str | None, lang: str) -> str:
+    """2022 / 2022-12 / 2022-12-06 as readers of the page's language write them."""
+    if not d:
+        return ""
+    parts = [int(x) for x in d.split("-")]
+    if lang == "zh":
+        return "".join(f"{v}{u}" for v, u in zip(parts, "年月日", strict=False))
+    if len(parts) == 1:
+        return str(parts[0])
+    if len(parts) == 2:
+        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
+    return f"{parts[2]} {MONTHS[parts[1] - 1]} {parts[0]}"
+
+
 def fmt_number(x: float | None, lang: str) -> str:
     if x is None:
         return ""
@@ -157,7 +174,17 @@ def fmt_number(x: float | None, lang: str) -> str:
     return f"{x:,.6g}" if lang == "en" else f"{x:,}"
 
 
-def amount_text(a, unit: str, lang: str) -> str:
+def unit_label(unit: str, lang: str) -> Markup:
+    """The unit in the page language; on English pages a unit with no English label stays Chinese, marked."""
+    if lang == "zh":
+        return Markup.escape(unit)
+    units = vocabulary("units")
+    if unit in units:
+        return Markup.escape(units.get(unit).en)
+    return Markup('<span lang="zh">{}</span>').format(unit)
+
+
+def amount_text(a, unit: str, lang: str) -> Markup:
     """A normalised value: "> 2,000 亩", "7–8 分钟", "≈ 600 个", "several × 100 个"."""
     q = a.qualifier
     if q == "range":
@@ -171,12 +198,13 @@ def amount_text(a, unit: str, lang: str) -> str:
         "about": "≈ ",
         "several": "several × " if lang == "en" else "数 × ",
     }.get(q, "")
-    return f"{prefix}{core} {unit}".strip()
+    label = unit_label(unit, lang)
+    return Markup.escape(f"{prefix}{core}") + (Markup(" ") + label if str(label) else Markup(""))
 
 
-def figure_value(f: Figure, lang: str) -> str:
+def figure_value(f: Figure, lang: str) -> Markup:
     if f.is_change:
-        return f"{amount_text(f.before, f.unit, lang)} → {amount_text(f.after, f.unit, lang)}"
+        return amount_text(f.before, f.unit, lang) + Markup(" → ") + amount_text(f.after, f.unit, lang)
     return amount_text(f.amount, f.unit, lang)
 
 
@@ -194,7 +222,7 @@ def citation(s: Source, lang: str) -> str:
         outlet = "（报刊名未印出）" if lang == "zh" else "(publication not printed)"
     if lang == "zh":
         bits = [part("author", s.author), f"《{s.title}》" if s.kind != "briefing" else f"《{s.title}》", outlet]
-        bits += [part("issue", s.issue), part("page", s.page), part("date", s.date)]
+        bits += [part("issue", s.issue), part("page", s.page), part("date", fmt_date(s.date, lang))]
         line = "，".join(b for b in bits if b)
         return line + (f"，{s.url}" if s.url else "") + "。"
     bits = [
@@ -234,11 +262,13 @@ def environment() -> jinja2.Environment:
         amount_text=amount_text,
         citation=citation,
         fmt_number=fmt_number,
+        fmt_date=fmt_date,
         vocabulary=vocabulary,
         model_kinds=model_kinds,
         paged_name=paged_name,
         case_page=case_page,
         region_page=region_page,
+        shared_source=shared_source,
     )
     return env
 
@@ -256,8 +286,8 @@ INDEX_KINDS = [
     ("themes", "themes", "themes", "by_theme"),
     ("models", "models", "model-kinds", "by_kind"),
     ("years", "years", None, "by_year"),
-    ("sources", "sources", None, "by_source"),
 ]
+SOURCE_INDEX_SIZE = 200
 
 
 def _listing_pages(
@@ -327,8 +357,32 @@ def pages(catalog: Catalog, lang: str, options: dict | None = None) -> Iterator[
         )
         for key, cases in groups.items():
             title = _term_title(lang, vocab_kind, key, catalog)
-            extra = {"kind": folder, "source": catalog.sources.get(key) if folder == "sources" else None}
-            yield from _listing_pages(folder, key, title, cases, lang, catalog, options, extra)
+            yield from _listing_pages(folder, key, title, cases, lang, catalog, options, {"kind": folder, "source": None})
+    yield from _source_pages(catalog, lang, options)
+
+
+def shared_source(catalog: Catalog, slug: str) -> bool:
+    """A source document gets a page of its own when several cases cite it; otherwise the citing
+    case's source section is its page (this keeps the page count linear in cases, not cases + sources)."""
+    return len(catalog.by_source.get(slug, ())) > 1
+
+
+def _source_pages(catalog: Catalog, lang: str, options: dict) -> Iterator[tuple[str, str]]:
+    entries = sorted(
+        catalog.by_source.items(),
+        key=lambda kv: (-int(catalog.sources[kv[0]].date[:4]), catalog.sources[kv[0]].date, kv[0]),
+    )
+    chunks = paginate(entries, SOURCE_INDEX_SIZE)
+    for n, chunk in enumerate(chunks, 1):
+        page = paged_name("sources/index.md", n)
+        yield page, render(
+            "sources_index.md.j2", Ctx(lang, page, catalog, options), entries=chunk, total=len(entries),
+            pageno=n, pages=len(chunks), base="sources/index.md",
+        )
+    for slug, cases in catalog.by_source.items():
+        if shared_source(catalog, slug):
+            extra = {"kind": "sources", "source": catalog.sources[slug]}
+            yield from _listing_pages("sources", slug, catalog.sources[slug].title, cases, lang, catalog, options, extra)
 
 
 def _walk_regions(nodes) -> Iterator[RegionNode]:

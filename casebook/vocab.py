@@ -11,7 +11,7 @@ import yaml
 
 from .paths import VOCAB
 
-KINDS = ("groups", "topics", "themes", "relations", "actor-levels", "qualifiers", "model-kinds", "provinces")
+KINDS = ("groups", "topics", "themes", "relations", "actor-levels", "qualifiers", "model-kinds", "provinces", "units")
 
 
 @dataclass(frozen=True)

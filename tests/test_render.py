@@ -103,6 +103,6 @@ def test_relative_urls():
 def test_citation_marks_inferred_parts():
     case = hostile_case("x")
     line = citation(case.sources[0], "zh")
-    assert "[2022-12]（推断）" in line
+    assert "[2022年12月]（推断）" in line
     assert line.startswith("记者甲，《x》，贵州日报")
     assert "[inferred]" in citation(case.sources[0], "en")

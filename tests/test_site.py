@@ -90,8 +90,15 @@ def test_case_links_to_every_index_and_back(fixture_site):
     assert expected <= out
     for index in expected - {"regions/index.html"}:
         assert case in links_from(fixture_site, index), f"{index} does not link back to the case"
-    source_pages = [p for p in out if p.startswith("sources/")]
-    assert source_pages and case in links_from(fixture_site, source_pages[0])
+    # a source cited by several cases has its own page, linked both ways
+    shared = "cases/fx-changping.html"
+    source_pages = [p for p in links_from(fixture_site, shared) if p.startswith("sources/") and p != "sources/index.html"]
+    assert len(source_pages) == 2
+    for sp in source_pages:
+        assert shared in links_from(fixture_site, sp)
+    assert any("cases/fx-tiantongyuan.html" in links_from(fixture_site, sp) for sp in source_pages)
+    # every source is listed in the source index, a single-case one linking to its case
+    assert {source_pages[0], case} <= links_from(fixture_site, "sources/index.html")
 
 
 def test_index_pages_link_to_their_terms(fixture_site):
@@ -105,7 +112,9 @@ def test_index_pages_link_to_their_terms(fixture_site):
 def test_region_tree_counts_and_breadcrumb(fixture_site):
     tree = text_of(fixture_site / "regions/index.html")
     # 北京市: 昌平区 (1 case) + 天通苑北街道 (1) = 2; 陕西省 1 (the withdrawn case is not counted)
-    assert re.search(r"北京市 2 昌平区 2 天通苑北街道 1", tree)
+    assert re.search(r"北京市 2 昌平区 2 ", tree)
+    assert "天通苑北街道" not in tree  # towns are listed on their county's page
+    assert "regions/110114008.html" in links_from(fixture_site, "regions/110114.html")
     assert re.search(r"陕西省 1 宝鸡市 1 扶风县 1", tree)
     town = fixture_site / "regions/110114008.html"
     crumbs = links_from(fixture_site, "regions/110114008.html")
@@ -125,8 +134,8 @@ def test_figures_show_value_wording_and_change(fixture_site):
 
 def test_citations_mark_inferred_parts(fixture_site):
     text = text_of(fixture_site / "cases/fx-changping.html")
-    assert "《测试报道二》，（报刊名未印出），[2022]（推断）。" in text
-    assert "《测试简报》，测试发文单位，第21期，2022-12-06。" in text
+    assert "《测试报道二》，（报刊名未印出），[2022年]（推断）。" in text
+    assert "《测试简报》，测试发文单位，第21期，2022年12月6日。" in text
 
 
 def test_figures_name_their_source_when_several(fixture_site):
