@@ -130,6 +130,7 @@ _SUFFIXES = [
 ]
 
 
+@cache
 def english_name(name: str) -> str:
     """A readable English form of a division name: pinyin of the proper name plus its kind.
 

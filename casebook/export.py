@@ -31,7 +31,7 @@ def cases_json(catalog: Catalog) -> bytes:
         "count": len(catalog.cases),
         "cases": [case_dict(c, catalog) for c in sorted(catalog.cases, key=lambda c: c.id)],
     }
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n").encode("utf-8")
 
 
 def _csv(rows: list[list]) -> bytes:

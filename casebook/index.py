@@ -114,8 +114,10 @@ def _related(cases: list[Case], kinds: dict[str, tuple[str, ...]], by_id: dict[s
         f += [("topic", t) for t in c.topics] + [("group", g) for g in c.groups]
         return f
 
+    feats_of = {c.id: features(c) for c in cases}
+    sets_of = {cid: set(f) for cid, f in feats_of.items()}
     for c in cases:
-        for feat in features(c):
+        for feat in feats_of[c.id]:
             postings[feat].append(c.id)
     weight = {"kind": 3, "place": 1, "topic": 1, "group": 1}
     place_weight = {"province": 1, "city": 1, "county": 2, "town": 2, "village": 2}
@@ -129,13 +131,13 @@ def _related(cases: list[Case], kinds: dict[str, tuple[str, ...]], by_id: dict[s
                 out.append((target, rel.relation))
                 seen.add(rel.id)
         # Candidates from the rarest shared features first, so big buckets do not make this quadratic.
-        feats = sorted(features(c), key=lambda f: (len(postings[f]), f))
+        feats = sorted(feats_of[c.id], key=lambda f: (len(postings[f]), f))
         candidates: list[str] = []
         for feat in feats:
             candidates.extend(postings[feat])
             if len(candidates) >= _CANDIDATE_CAP:
                 break
-        mine = set(features(c))
+        mine = sets_of[c.id]
         levels = {p.code: p.level for p in c.region}
         scored = []
         for cid in dict.fromkeys(candidates):
@@ -143,7 +145,7 @@ def _related(cases: list[Case], kinds: dict[str, tuple[str, ...]], by_id: dict[s
                 continue
             other = by_id[cid]
             score = 0
-            for feat in set(features(other)) & mine:
+            for feat in sets_of[other.id] & mine:
                 score += place_weight[levels[feat[1]]] if feat[0] == "place" else weight[feat[0]]
             if score >= 2:
                 scored.append((-score, -int(other.year), other.id))

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from .index import Catalog, RegionNode, listing_order, model_kinds
 from .model import Case, Figure, Source
 from .paths import DATA, TEMPLATES
+from .rawblocks import mark
 from .vocab import vocabulary
 
 LANGS = ("zh", "en")
@@ -51,10 +52,21 @@ def html_path(page: str) -> str:
     return page[: -len(".md")] + ".html"
 
 
+@cache
+def _up(folder: str) -> str:
+    return "../" * (folder.count("/") + 1) if folder else ""
+
+
 def rel_url(from_page: str, to_page: str) -> str:
     """The relative URL from one generated page to another (both given as ``dir/x.md``)."""
     target = html_path(to_page)
-    return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    here = posixpath.dirname(from_page)
+    there = posixpath.dirname(target)
+    if here == there:
+        return target[len(there) + 1 :] if there else target
+    if here and target.startswith(here + "/"):
+        return target[len(here) + 1 :]
+    return _up(here) + target
 
 
 def case_page(case_id: str) -> str:
@@ -274,7 +286,7 @@ def environment() -> jinja2.Environment:
 
 
 def render(template: str, ctx: Ctx, **kw) -> str:
-    return environment().get_template(template).render(c=ctx, t=ctx.t, lang=ctx.lang, **kw)
+    return mark(environment().get_template(template).render(c=ctx, t=ctx.t, lang=ctx.lang, **kw))
 
 
 # --- pages -----------------------------------------------------------------------------------------

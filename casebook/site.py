@@ -46,9 +46,6 @@ def render_files(catalog: Catalog, cases_dir: Path, options: dict) -> dict[str, 
             files[docs_path(page, lang)] = text.encode("utf-8")
         page = "search/index.md"
         files[docs_path(page, lang)] = render("search.md.j2", Ctx(lang, page, catalog, options)).encode("utf-8")
-    for case in catalog.all_records:
-        src = cases_dir.parent / case.path
-        files[f"records/{case.province_slug}/{case.id}.yaml"] = src.read_bytes()
     files["data/cases.json"] = export.cases_json(catalog)
     files["data/cases.csv"] = export.cases_csv(catalog)
     files["data/numbers.csv"] = export.numbers_csv(catalog)

@@ -19,7 +19,6 @@ OWNED_DIRS = (
     "years",
     "sources",
     "search",
-    "records",
     "data",
 )
 OWNED_FILES = ("index.md", "index.en.md")

@@ -1,0 +1,57 @@
+"""Keep generated HTML blocks away from Markdown.
+
+Generated pages are Markdown headings (for the table of contents) around blocks of HTML that the
+templates built, with every record value escaped. ``mark`` fences each top-level block with HTML
+comments; a site generator that knows about them (our MkDocs hook) swaps each block for a token
+before Markdown runs and puts it back afterwards (``stash`` / ``restore``), so Python-Markdown
+never parses kilobytes of HTML it would pass through unchanged anyway. Without the hook the comments
+are inert and Markdown passes the blocks through as raw HTML: the page is the same.
+"""
+
+from __future__ import annotations
+
+import re
+
+OPEN = "<!--cb:raw-->"
+CLOSE = "<!--/cb:raw-->"
+_TOKEN = "CBRAWBLOCK{}X"
+_DIV_OPEN = re.compile(r"<div\b")
+_DIV_CLOSE = re.compile(r"</div>")
+_BLOCK = re.compile(re.escape(OPEN) + r"\n(.*?)\n" + re.escape(CLOSE), re.S)
+_PLACED = re.compile(r"<p>CBRAWBLOCK(\d+)X</p>")
+
+
+def mark(markdown: str) -> str:
+    """Fence every top-level ``<div class="cb-…">`` block (to its matching ``</div>``)."""
+    out: list[str] = []
+    depth = 0
+    for line in markdown.split("\n"):
+        if depth == 0 and line.startswith('<div class="cb-'):
+            out.append(OPEN)
+        if depth or line.startswith('<div class="cb-'):
+            depth += len(_DIV_OPEN.findall(line)) - len(_DIV_CLOSE.findall(line))
+            out.append(line)
+            if depth <= 0:
+                depth = 0
+                out.append(CLOSE)
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def stash(markdown: str) -> tuple[str, list[str]]:
+    """Replace each fenced block by a token paragraph; returns the new text and the blocks."""
+    blocks: list[str] = []
+
+    def keep(m: re.Match) -> str:
+        blocks.append(m.group(1))
+        return "\n\n" + _TOKEN.format(len(blocks) - 1) + "\n\n"
+
+    return _BLOCK.sub(keep, markdown), blocks
+
+
+def restore(html: str, blocks: list[str]) -> str:
+    """Put the blocks back where Markdown left their tokens."""
+    if not blocks:
+        return html
+    return _PLACED.sub(lambda m: blocks[int(m.group(1))], html)

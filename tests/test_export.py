@@ -1,0 +1,182 @@
+"""The data downloads of the fixture site, read back with standard parsers and compared with the records
+themselves (loaded with casebook's loader, not through the export code): cases.json, cases.csv and
+numbers.csv (UTF-8 with BOM, so Excel opens the Chinese), and the Atom feed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from casebook.load import load_file
+
+from .conftest import FIXTURES
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+DOWNLOADS = ["data/cases.json", "data/cases.csv", "data/numbers.csv", "data/feed.xml"]
+LEVELS = ["province", "city", "county", "town", "village"]
+
+
+@pytest.fixture(scope="module")
+def records() -> dict[str, dict]:
+    out = {}
+    for f in sorted((FIXTURES / "cases").rglob("*.yaml")):
+        loaded = load_file(f)
+        assert loaded.problems == [], loaded.problems
+        out[loaded.data["id"]] = loaded.data
+    return out
+
+
+@pytest.fixture(scope="module")
+def published(records) -> dict[str, dict]:
+    return {k: v for k, v in records.items() if v.get("status", "published") == "published"}
+
+
+@pytest.fixture(scope="module")
+def withdrawn(records) -> set[str]:
+    out = {k for k, v in records.items() if v.get("status") == "withdrawn"}
+    assert out, "the fixture set should hold a withdrawn case"
+    return out
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), f"{path.name}: no UTF-8 BOM (Excel would garble the Chinese)"
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+
+
+def resolves(site: Path, base: str, href: str) -> Path:
+    """The file ``href`` (relative to the site file ``base``) points at, which must exist in the site."""
+    parts = urlsplit(href)
+    assert not parts.scheme and not parts.netloc, f"not a relative link: {href}"
+    target = ((site / base).parent / unquote(parts.path)).resolve()
+    assert target.is_relative_to(site.resolve()) and target.is_file(), f"{base}: {href} → {target}"
+    return target
+
+
+def region_codes(record: dict) -> list[str]:
+    return [record["region"][level]["code"] for level in LEVELS if level in record["region"]]
+
+
+# --- cases.json --------------------------------------------------------------------------------------
+
+
+def test_cases_json_round_trips(fixture_site, published, withdrawn):
+    data = json.loads((fixture_site / "data/cases.json").read_text(encoding="utf-8"))
+    ids = [c["id"] for c in data["cases"]]
+    assert sorted(ids) == sorted(published) and len(ids) == len(set(ids))
+    assert not withdrawn & set(ids)
+    assert data["count"] == len(published)
+    for case in data["cases"]:
+        rec = published[case["id"]]
+        assert case["title"] == rec["title"]
+        assert case["model_name"] == rec["model"]["name"]
+        assert case["groups"] == rec["groups"] and case["topics"] == rec["topics"]
+        assert [p["code"] for p in case["region"]] == region_codes(rec)
+        assert [n["printed"] for n in case["numbers"]] == [n["printed"] for n in rec.get("numbers", [])]
+        assert [s["title"] for s in case["sources"]] == [s["title"] for s in rec["sources"]]
+        resolves(fixture_site, "index.html", case["url"])
+
+
+# --- cases.csv and numbers.csv ------------------------------------------------------------------------
+
+
+def test_cases_csv_round_trips(fixture_site, published, withdrawn):
+    rows = read_csv(fixture_site / "data/cases.csv")
+    ids = [r["id"] for r in rows]
+    assert sorted(ids) == sorted(published) and len(ids) == len(set(ids))
+    assert not withdrawn & set(ids)
+    for row in rows:
+        rec = published[row["id"]]
+        assert row["title"] == rec["title"]
+        assert row["model"] == rec["model"]["name"]
+        for level in LEVELS:
+            assert row[level] == rec["region"].get(level, {}).get("name", ""), level
+        assert row["region_code"] == region_codes(rec)[-1]
+        assert row["groups"].split(";") == rec["groups"]
+        assert row["added"] == rec["added"]
+        resolves(fixture_site, "index.html", row["url"])
+
+
+def _number(text: str) -> float | None:
+    return float(text) if text else None
+
+
+def test_numbers_csv_holds_every_figure_as_printed(fixture_site, published):
+    rows = read_csv(fixture_site / "data/numbers.csv")
+    by_case: dict[str, list[dict]] = {}
+    for row in rows:
+        by_case.setdefault(row["case_id"], []).append(row)
+    expected = {cid: rec["numbers"] for cid, rec in published.items() if rec.get("numbers")}
+    assert by_case.keys() == expected.keys()
+    assert sum(len(v) for v in expected.values()) >= 4  # the fixtures do have figures to compare
+    for cid, figures in expected.items():
+        got = by_case[cid]
+        assert [r["printed"] for r in got] == [f["printed"] for f in figures]
+        for row, fig in zip(got, figures, strict=True):
+            assert (row["subject"], row["unit"]) == (fig["subject"], fig["unit"])
+            assert row["region_code"] == region_codes(published[cid])[-1]
+            if "before" in fig:
+                assert (row["before_printed"], row["after_printed"]) == (
+                    fig["before"]["printed"],
+                    fig["after"]["printed"],
+                )
+                assert row["value"] == ""
+            else:
+                assert _number(row["value"]) == fig.get("value")
+                assert _number(row["low"]) == fig.get("low") and _number(row["high"]) == fig.get("high")
+                assert row["qualifier"] == fig.get("qualifier", "exact")
+
+
+# --- the Atom feed --------------------------------------------------------------------------------------
+
+
+def test_feed_lists_published_cases_newest_first(fixture_site, published, withdrawn):
+    root = ET.parse(fixture_site / "data/feed.xml").getroot()
+    assert root.tag == f"{ATOM}feed"
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == len(published)  # fewer than a feed's worth
+    ids = [e.findtext(f"{ATOM}id").rsplit(":", 1)[-1] for e in entries]
+    assert sorted(ids) == sorted(published) and not withdrawn & set(ids)
+    updated = [e.findtext(f"{ATOM}updated") for e in entries]
+    assert updated == sorted(updated, reverse=True)
+    assert root.findtext(f"{ATOM}updated") == updated[0]
+    for entry, cid in zip(entries, ids, strict=True):
+        rec = published[cid]
+        assert entry.findtext(f"{ATOM}title") == rec["title"]
+        assert entry.findtext(f"{ATOM}updated").startswith(rec["added"])
+        link = entry.find(f"{ATOM}link[@rel='alternate']").get("href")
+        assert resolves(fixture_site, "data/feed.xml", link) == (fixture_site / f"cases/{cid}.html").resolve()
+    home = root.find(f"{ATOM}link[@rel='alternate']").get("href")
+    assert resolves(fixture_site, "data/feed.xml", home) == (fixture_site / "index.html").resolve()
+
+
+# --- the home page offers them ---------------------------------------------------------------------------
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+@pytest.mark.parametrize("home", ["index.html", "en/index.html"])
+def test_home_page_links_to_all_four_downloads(fixture_site, home):
+    parser = _Links()
+    parser.feed((fixture_site / home).read_text(encoding="utf-8"))
+    targets = set()
+    for href in parser.hrefs:
+        if "data/" in href and not urlsplit(href).scheme:
+            targets.add(resolves(fixture_site, home, href).relative_to(fixture_site.resolve()).as_posix())
+    assert targets >= set(DOWNLOADS)
