@@ -49,21 +49,26 @@ def swap_in(new: Path, target: Path) -> None:
 
 def safe_build(site_dir: Path, config: Path, search: bool = True) -> int:
     """Build the whole site into ``site_dir``; return a process exit code."""
-    from .check import check_paths
+    from .problems import ProblemsFound
+    from .site import generate
 
     root = config.resolve().parent
     cases = Path(os.environ.get("CASEBOOK_CASES", root / "cases"))
+    options = {"edit_base": os.environ["CASEBOOK_EDIT_BASE"]} if os.environ.get("CASEBOOK_EDIT_BASE") else {}
     t0 = time.perf_counter()
-    records, problems = check_paths([cases])
-    if problems:
-        for p in problems:
+    try:
+        # Check and generate docs/ here, once; MkDocs then trusts it (CASEBOOK_PREGENERATED).
+        result = generate(cases, root / "docs", options)
+    except ProblemsFound as exc:
+        for p in exc.problems:
             print(p, file=sys.stderr)
-        print(summary(problems), file=sys.stderr)
+        print(summary(exc.problems), file=sys.stderr)
         print(f"构建停止：{site_dir} 保持不变。", file=sys.stderr)
         return 1
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(project_root()))
     env["CASEBOOK_CASES"] = str(cases)
+    env["CASEBOOK_PREGENERATED"] = "1"
     env.setdefault("NO_MKDOCS_2_WARNING", "1")
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -84,6 +89,7 @@ def safe_build(site_dir: Path, config: Path, search: bool = True) -> int:
         if tmp.exists():
             shutil.rmtree(tmp)
     print(
-        f"网站已构建：{site_dir}（{len(records)} 个案例；检查 {t1 - t0:.1f}s，MkDocs {t2 - t1:.1f}s，搜索索引 {t3 - t2:.1f}s）"
+        f"网站已构建：{site_dir}（{len(result.catalog.all_records)} 个案例；检查与生成 {t1 - t0:.1f}s，"
+        f"MkDocs {t2 - t1:.1f}s，搜索索引 {t3 - t2:.1f}s）"
     )
     return 0
