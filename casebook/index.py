@@ -12,7 +12,7 @@ from .model import Case, Place, Source
 from .vocab import vocabulary
 
 RELATED_LIMIT = 6
-_CANDIDATE_CAP = 400
+_CANDIDATE_CAP = 200
 
 
 @cache
@@ -53,9 +53,14 @@ def model_kinds(case: Case) -> tuple[str, ...]:
     return tuple(t.slug for t in vocabulary("model-kinds").terms if any(k in text for k in t.extra["keywords"]))
 
 
+@cache
+def _title_key(title: str) -> tuple[str, ...]:
+    return pinyin_key(title)
+
+
 def listing_order(cases: list[Case]) -> list[Case]:
     """Newest first (year reported), then by pinyin of the title."""
-    return sorted(cases, key=lambda c: (-int(c.year), pinyin_key(c.title), c.id))
+    return sorted(cases, key=lambda c: (-int(c.year), _title_key(c.title), c.id))
 
 
 @dataclass
@@ -115,6 +120,7 @@ def _related(cases: list[Case], kinds: dict[str, tuple[str, ...]], by_id: dict[s
         return f
 
     feats_of = {c.id: features(c) for c in cases}
+    years = {c.id: int(c.year) for c in cases}
     sets_of = {cid: set(f) for cid, f in feats_of.items()}
     for c in cases:
         for feat in feats_of[c.id]:
@@ -134,7 +140,7 @@ def _related(cases: list[Case], kinds: dict[str, tuple[str, ...]], by_id: dict[s
         feats = sorted(feats_of[c.id], key=lambda f: (len(postings[f]), f))
         candidates: list[str] = []
         for feat in feats:
-            candidates.extend(postings[feat])
+            candidates.extend(postings[feat][: _CANDIDATE_CAP - len(candidates)])
             if len(candidates) >= _CANDIDATE_CAP:
                 break
         mine = sets_of[c.id]
@@ -148,7 +154,7 @@ def _related(cases: list[Case], kinds: dict[str, tuple[str, ...]], by_id: dict[s
             for feat in sets_of[other.id] & mine:
                 score += place_weight[levels[feat[1]]] if feat[0] == "place" else weight[feat[0]]
             if score >= 2:
-                scored.append((-score, -int(other.year), other.id))
+                scored.append((-score, -years[cid], cid))
         for _, _, cid in sorted(scored)[: max(0, RELATED_LIMIT - len(out))]:
             out.append((by_id[cid], "similar"))
         result[c.id] = out

@@ -15,8 +15,6 @@ import re
 OPEN = "<!--cb:raw-->"
 CLOSE = "<!--/cb:raw-->"
 _TOKEN = "CBRAWBLOCK{}X"
-_DIV_OPEN = re.compile(r"<div\b")
-_DIV_CLOSE = re.compile(r"</div>")
 _BLOCK = re.compile(re.escape(OPEN) + r"\n(.*?)\n" + re.escape(CLOSE), re.S)
 _PLACED = re.compile(r"<p>CBRAWBLOCK(\d+)X</p>")
 
@@ -29,7 +27,7 @@ def mark(markdown: str) -> str:
         if depth == 0 and line.startswith('<div class="cb-'):
             out.append(OPEN)
         if depth or line.startswith('<div class="cb-'):
-            depth += len(_DIV_OPEN.findall(line)) - len(_DIV_CLOSE.findall(line))
+            depth += line.count("<div") - line.count("</div>")
             out.append(line)
             if depth <= 0:
                 depth = 0

@@ -59,8 +59,12 @@ def _up(folder: str) -> str:
 
 def rel_url(from_page: str, to_page: str) -> str:
     """The relative URL from one generated page to another (both given as ``dir/x.md``)."""
+    return _rel_from(posixpath.dirname(from_page), to_page)
+
+
+@cache
+def _rel_from(here: str, to_page: str) -> str:
     target = html_path(to_page)
-    here = posixpath.dirname(from_page)
     there = posixpath.dirname(target)
     if here == there:
         return target[len(there) + 1 :] if there else target
@@ -102,8 +106,21 @@ class Ctx:
     def label(self, key: str) -> str:
         return ui()[key][self.lang]
 
+    def item(self, case: Case) -> Markup:
+        """A case's entry in a listing. A case appears in a dozen listings; its entry depends only on
+        the language and the folder of the page, so it is rendered once per pair."""
+        cache = self.catalog.__dict__.setdefault("_item_cache", {})
+        key = (self.lang, posixpath.dirname(self.page), case.id)
+        if key not in cache:
+            cache[key] = environment().get_template("_macros.j2").module.case_item(case, self)
+        return cache[key]
+
     def url(self, to_page: str) -> str:
-        return rel_url(self.page, to_page)
+        return _rel_from(self.folder, to_page)
+
+    @property
+    def folder(self) -> str:
+        return self.__dict__.setdefault("_folder", posixpath.dirname(self.page))
 
     def asset(self, path: str) -> str:
         """A URL to a file at the site root (assets, data); English pages sit one level deeper."""

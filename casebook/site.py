@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +15,7 @@ from .index import Catalog, build_catalog
 from .model import Case, build_case
 from .problems import ProblemsFound
 from .render import LANGS, Ctx, docs_path, pages, render, ui
-from .write import WriteStats, write_tree
+from .write import WriteStats, remove_stale, write_files
 
 
 @dataclass
@@ -38,24 +41,53 @@ def load_cases(cases_dir: Path) -> list[Case]:
     return out
 
 
-def render_files(catalog: Catalog, cases_dir: Path, options: dict) -> dict[str, bytes]:
-    """Every generated file, keyed by its path under ``docs/``."""
-    files: dict[str, bytes] = {}
-    for lang in LANGS:
-        for page, text in pages(catalog, lang, options):
-            files[docs_path(page, lang)] = text.encode("utf-8")
-        page = "search/index.md"
-        files[docs_path(page, lang)] = render("search.md.j2", Ctx(lang, page, catalog, options)).encode("utf-8")
-    files["data/cases.json"] = export.cases_json(catalog)
-    files["data/cases.csv"] = export.cases_csv(catalog)
-    files["data/numbers.csv"] = export.numbers_csv(catalog)
-    files["data/feed.xml"] = export.atom_feed(catalog, ui()["site_name"]["zh"])
+def language_files(catalog: Catalog, lang: str, options: dict) -> dict[str, bytes]:
+    """Every page of one language, keyed by its path under ``docs/``."""
+    files = {docs_path(page, lang): text.encode("utf-8") for page, text in pages(catalog, lang, options)}
+    page = "search/index.md"
+    files[docs_path(page, lang)] = render("search.md.j2", Ctx(lang, page, catalog, options)).encode("utf-8")
+    return files
+
+
+def data_files(catalog: Catalog) -> dict[str, bytes]:
+    """The downloads and the search facets."""
+    files = {
+        "data/cases.json": export.cases_json(catalog),
+        "data/cases.csv": export.cases_csv(catalog),
+        "data/numbers.csv": export.numbers_csv(catalog),
+        "data/feed.xml": export.atom_feed(catalog, ui()["site_name"]["zh"]),
+    }
     files.update(facets.facet_files(catalog))
     return files
 
 
+def render_files(catalog: Catalog, cases_dir: Path, options: dict) -> dict[str, bytes]:
+    """Every generated file, keyed by its path under ``docs/`` (one process; see :func:`generate`)."""
+    files: dict[str, bytes] = {}
+    for lang in LANGS:
+        files.update(language_files(catalog, lang, options))
+    files.update(data_files(catalog))
+    return files
+
+
+_JOB: tuple | None = None  # (catalog, options, docs) inherited by forked workers
+PARALLEL_FROM = 300  # cases; below this a second process costs more than it saves
+
+
+def _render_and_write(lang: str) -> tuple[set[str], WriteStats]:
+    catalog, options, docs = _JOB  # type: ignore[misc]
+    files = language_files(catalog, lang, options)
+    return set(files), write_files(docs, files)
+
+
 def generate(cases_dir: Path, docs_dir: Path, options: dict | None = None) -> GenerateResult:
-    """Check ``cases_dir`` and write the generated pages and data into ``docs_dir``."""
+    """Check ``cases_dir`` and write the generated pages and data into ``docs_dir``.
+
+    With many cases each language is rendered and written by its own process (the catalog is
+    shared by fork, not copied); the result does not depend on it.
+    """
+    global _JOB
+    options = options or {}
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     cases = load_cases(cases_dir)
@@ -64,9 +96,28 @@ def generate(cases_dir: Path, docs_dir: Path, options: dict | None = None) -> Ge
     catalog = build_catalog(cases)
     timings["index"] = time.perf_counter() - t1
     t2 = time.perf_counter()
-    files = render_files(catalog, cases_dir, options or {})
-    timings["render"] = time.perf_counter() - t2
+    common = data_files(catalog)
+    stats = write_files(docs_dir, common)
+    wanted = set(common)
+    if len(cases) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        _JOB = (catalog, options, docs_dir)
+        try:
+            with ProcessPoolExecutor(len(LANGS), mp_context=multiprocessing.get_context("fork")) as pool:
+                results = list(pool.map(_render_and_write, LANGS))
+        finally:
+            _JOB = None
+    else:
+        results = []
+        for lang in LANGS:
+            files = language_files(catalog, lang, options)
+            results.append((set(files), write_files(docs_dir, files)))
+    for names, part in results:
+        wanted |= names
+        stats.written += part.written
+        stats.unchanged += part.unchanged
+        stats.bytes += part.bytes
+    timings["render and write"] = time.perf_counter() - t2
     t3 = time.perf_counter()
-    stats = write_tree(docs_dir, files)
-    timings["write"] = time.perf_counter() - t3
+    stats.removed = remove_stale(docs_dir, wanted)
+    timings["clean"] = time.perf_counter() - t3
     return GenerateResult(catalog, stats, timings)

@@ -30,14 +30,14 @@ class Vocabulary:
     kind: str
     terms: tuple[Term, ...]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_slug", {t.slug: t for t in self.terms})
+
     def __contains__(self, slug: object) -> bool:
-        return any(t.slug == slug for t in self.terms)
+        return slug in self._by_slug  # type: ignore[attr-defined]
 
     def get(self, slug: str) -> Term:
-        for t in self.terms:
-            if t.slug == slug:
-                return t
-        raise KeyError(slug)
+        return self._by_slug[slug]  # type: ignore[attr-defined]
 
     def suggest(self, wrong: str) -> str | None:
         """The term an editor most likely meant: by slug, or by Chinese/English label."""

@@ -32,9 +32,10 @@ class WriteStats:
     bytes: int = 0
 
 
-def write_tree(docs: Path, files: dict[str, bytes]) -> WriteStats:
-    """Make the owned part of ``docs`` hold exactly ``files`` (relative path → content)."""
+def write_files(docs: Path, files: dict[str, bytes]) -> WriteStats:
+    """Write ``files`` (relative path → content) under ``docs``, skipping those already identical."""
     stats = WriteStats()
+    made: set[Path] = set()
     for rel, content in files.items():
         top = rel.split("/", 1)[0]
         if top not in OWNED_DIRS and rel not in OWNED_FILES:
@@ -46,16 +47,23 @@ def write_tree(docs: Path, files: dict[str, bytes]) -> WriteStats:
                 stats.unchanged += 1
                 continue
         except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
         tmp = target.with_name(target.name + ".tmp")
         tmp.write_bytes(content)
         tmp.replace(target)
         stats.written += 1
-    wanted = set(files)
+    return stats
+
+
+def remove_stale(docs: Path, wanted: set[str]) -> int:
+    """Delete generated files that are no longer generated (and folders left empty)."""
+    removed = 0
     for name in OWNED_FILES:
         if name not in wanted and (docs / name).exists():
             (docs / name).unlink()
-            stats.removed += 1
+            removed += 1
     for d in OWNED_DIRS:
         root = docs / d
         if not root.is_dir():
@@ -64,7 +72,14 @@ def write_tree(docs: Path, files: dict[str, bytes]) -> WriteStats:
             rel = path.relative_to(docs).as_posix()
             if path.is_file() and rel not in wanted:
                 path.unlink()
-                stats.removed += 1
+                removed += 1
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
+    return removed
+
+
+def write_tree(docs: Path, files: dict[str, bytes]) -> WriteStats:
+    """Make the owned part of ``docs`` hold exactly ``files`` (relative path → content)."""
+    stats = write_files(docs, files)
+    stats.removed = remove_stale(docs, set(files))
     return stats
