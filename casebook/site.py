@@ -96,21 +96,24 @@ def generate(cases_dir: Path, docs_dir: Path, options: dict | None = None) -> Ge
     catalog = build_catalog(cases)
     timings["index"] = time.perf_counter() - t1
     t2 = time.perf_counter()
-    common = data_files(catalog)
-    stats = write_files(docs_dir, common)
-    wanted = set(common)
     if len(cases) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         _JOB = (catalog, options, docs_dir)
         try:
             with ProcessPoolExecutor(len(LANGS), mp_context=multiprocessing.get_context("fork")) as pool:
-                results = list(pool.map(_render_and_write, LANGS))
+                futures = [pool.submit(_render_and_write, lang) for lang in LANGS]
+                common = data_files(catalog)  # meanwhile, in this process
+                stats = write_files(docs_dir, common)
+                results = [f.result() for f in futures]
         finally:
             _JOB = None
     else:
+        common = data_files(catalog)
+        stats = write_files(docs_dir, common)
         results = []
         for lang in LANGS:
             files = language_files(catalog, lang, options)
             results.append((set(files), write_files(docs_dir, files)))
+    wanted = set(common)
     for names, part in results:
         wanted |= names
         stats.written += part.written
