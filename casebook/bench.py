@@ -45,7 +45,9 @@ class Run:
     baseline: dict[str, Stage] = field(default_factory=dict)
 
 
-def timed(cmd: list[str], env: dict | None = None, cwd: Path | None = None, on_line=None) -> tuple[Stage, list[tuple[float, str]]]:
+def timed(
+    cmd: list[str], env: dict | None = None, cwd: Path | None = None, on_line=None
+) -> tuple[Stage, list[tuple[float, str]]]:
     """Run ``cmd`` under /usr/bin/time; return its wall time, peak RSS and its stderr lines with times."""
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -73,7 +75,18 @@ def project_copy(dest: Path) -> Path:
     shutil.copytree(
         root,
         dest,
-        ignore=shutil.ignore_patterns(".venv", "node_modules", "site", ".git", ".pytest_cache", "__pycache__", "bench-out", "build", "cases", ".site.*"),
+        ignore=shutil.ignore_patterns(
+            ".venv",
+            "node_modules",
+            "site",
+            ".git",
+            ".pytest_cache",
+            "__pycache__",
+            "bench-out",
+            "build",
+            "cases",
+            ".site.*",
+        ),
     )
     (dest / "node_modules").symlink_to(root / "node_modules")
     (dest / "cases").mkdir()
@@ -111,7 +124,9 @@ def measure(n: int, work: Path) -> Run:
     run.site_mib = sum(p.stat().st_size for p in files) / 2**20
     html = [p for p in files if p.suffix == ".html"]
     run.pages = len(html)
-    run.largest_case_kib = max(p.stat().st_size for p in html if p.parent.name == "cases" and not p.name.startswith("index")) / 1024
+    run.largest_case_kib = (
+        max(p.stat().st_size for p in html if p.parent.name == "cases" and not p.name.startswith("index")) / 1024
+    )
     others = [p for p in html if p.parent.name != "cases" or p.name.startswith("index")]
     biggest = max(others, key=lambda p: p.stat().st_size)
     run.largest_index, run.largest_index_kib = biggest.relative_to(site).as_posix(), biggest.stat().st_size / 1024
@@ -145,7 +160,9 @@ def baseline(pages: int, folder: Path, cases: Path) -> dict[str, Stage]:
     (folder / "mkdocs.yml").write_text(BASELINE_CONFIG, encoding="utf-8")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1767225600")
     out: dict[str, Stage] = {}
-    out["mkdocs"], _ = timed([PY, "-m", "mkdocs", "build", "-q", "-f", str(folder / "mkdocs.yml"), "-d", str(folder / "site")], env=env)
+    out["mkdocs"], _ = timed(
+        [PY, "-m", "mkdocs", "build", "-q", "-f", str(folder / "mkdocs.yml"), "-d", str(folder / "site")], env=env
+    )
     out["pagefind"], _ = timed([PY, "-m", "pagefind", "--site", str(folder / "site"), "--quiet"], env=env)
     return out
 

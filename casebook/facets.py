@@ -32,11 +32,33 @@ from .vocab import province_by_code, vocabulary
 FORMAT = 1
 # Interface strings the script needs (casebook/data/ui.yaml).
 UI_KEYS = (
-    "search", "search_placeholder", "search_results", "search_results_one", "search_no_results",
-    "search_all_results", "search_sort", "search_sort_relevance", "search_sort_date", "search_filters",
-    "search_active", "search_clear", "search_remove", "search_more", "search_loading", "search_error",
-    "search_province", "search_city", "search_all", "search_show_more_values", "regions", "groups",
-    "topics", "themes", "years", "all_cases", "untranslated_mark",
+    "search",
+    "search_placeholder",
+    "search_results",
+    "search_results_one",
+    "search_no_results",
+    "search_all_results",
+    "search_sort",
+    "search_sort_relevance",
+    "search_sort_date",
+    "search_filters",
+    "search_active",
+    "search_clear",
+    "search_remove",
+    "search_more",
+    "search_loading",
+    "search_error",
+    "search_province",
+    "search_city",
+    "search_all",
+    "search_show_more_values",
+    "regions",
+    "groups",
+    "topics",
+    "themes",
+    "years",
+    "all_cases",
+    "untranslated_mark",
 )
 
 

@@ -28,7 +28,11 @@ QUESTIONS = [
     ("model", "模式名称（照原文，如 “三家”工程）", False),
     ("theme", "专题（如 new-employment-groups）", False),
     ("actor_name", "实施主体名称（如 龙里县委组织部）", False),
-    ("actor_level", "实施主体层级（province/city/county/street-town/community-village/enterprise/industry-body）", False),
+    (
+        "actor_level",
+        "实施主体层级（province/city/county/street-town/community-village/enterprise/industry-body）",
+        False,
+    ),
     ("groups", "服务对象，逗号分隔（如 couriers,delivery-riders）", True),
     ("topics", "措施类型，逗号分隔（如 service-stations）", True),
     ("summary", "概述（自己的话）", False),
@@ -89,9 +93,15 @@ def run_new(args: argparse.Namespace) -> int:
         print(f"{path} 已存在，不会覆盖", file=sys.stderr)
         return 1
     folder.mkdir(parents=True, exist_ok=True)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-    lists = {a: [x.strip() for x in (getattr(args, a) or "").split(",") if x.strip()] for a, _, many in QUESTIONS if many}
-    values = {a: _yaml(getattr(args, a, None)) for a, _, many in QUESTIONS if not many and a not in ("case_id", "region")}
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)), keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True
+    )
+    lists = {
+        a: [x.strip() for x in (getattr(args, a) or "").split(",") if x.strip()] for a, _, many in QUESTIONS if many
+    }
+    values = {
+        a: _yaml(getattr(args, a, None)) for a, _, many in QUESTIONS if not many and a not in ("case_id", "region")
+    }
     text = env.get_template("new_case.yaml.j2").render(
         schema=os.path.relpath(SCHEMA, folder.resolve()).replace(os.sep, "/"),
         path=path.as_posix(),

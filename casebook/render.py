@@ -178,7 +178,20 @@ def _zh_text(case: Case, field: str, index: int | None) -> str:
 # --- figures and citations ------------------------------------------------------------------------
 
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def fmt_date(d: str | None, lang: str) -> str:
@@ -386,7 +399,9 @@ def pages(catalog: Catalog, lang: str, options: dict | None = None) -> Iterator[
         )
         for key, cases in groups.items():
             title = _term_title(lang, vocab_kind, key, catalog)
-            yield from _listing_pages(folder, key, title, cases, lang, catalog, options, {"kind": folder, "source": None})
+            yield from _listing_pages(
+                folder, key, title, cases, lang, catalog, options, {"kind": folder, "source": None}
+            )
     yield from _source_pages(catalog, lang, options)
 
 
@@ -404,14 +419,24 @@ def _source_pages(catalog: Catalog, lang: str, options: dict) -> Iterator[tuple[
     chunks = paginate(entries, SOURCE_INDEX_SIZE)
     for n, chunk in enumerate(chunks, 1):
         page = paged_name("sources/index.md", n)
-        yield page, render(
-            "sources_index.md.j2", Ctx(lang, page, catalog, options), entries=chunk, total=len(entries),
-            pageno=n, pages=len(chunks), base="sources/index.md",
+        yield (
+            page,
+            render(
+                "sources_index.md.j2",
+                Ctx(lang, page, catalog, options),
+                entries=chunk,
+                total=len(entries),
+                pageno=n,
+                pages=len(chunks),
+                base="sources/index.md",
+            ),
         )
     for slug, cases in catalog.by_source.items():
         if shared_source(catalog, slug):
             extra = {"kind": "sources", "source": catalog.sources[slug]}
-            yield from _listing_pages("sources", slug, catalog.sources[slug].title, cases, lang, catalog, options, extra)
+            yield from _listing_pages(
+                "sources", slug, catalog.sources[slug].title, cases, lang, catalog, options, extra
+            )
 
 
 def _walk_regions(nodes) -> Iterator[RegionNode]:

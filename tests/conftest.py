@@ -47,7 +47,16 @@ def build_site(
             ROOT,
             work,
             ignore=shutil.ignore_patterns(
-                ".venv", "node_modules", "site", ".git", ".pytest_cache", "__pycache__", ".site.*", "bench-out", "cases", "build"
+                ".venv",
+                "node_modules",
+                "site",
+                ".git",
+                ".pytest_cache",
+                "__pycache__",
+                ".site.*",
+                "bench-out",
+                "cases",
+                "build",
             ),
             symlinks=True,
         )

@@ -54,7 +54,14 @@ def test_page_renders_cleanly_offline(page, base, path):
 
 @pytest.mark.parametrize(
     "path",
-    ["index.html", "cases/longli-express-logistics-party-committee.html", "regions/index.html", "groups/couriers.html", "en/cases/qingtian-qingfengxia.html", "search/index.html"],
+    [
+        "index.html",
+        "cases/longli-express-logistics-party-committee.html",
+        "regions/index.html",
+        "groups/couriers.html",
+        "en/cases/qingtian-qingfengxia.html",
+        "search/index.html",
+    ],
 )
 def test_no_serious_accessibility_violation(page, base, path):
     page.goto(base + path, wait_until="networkidle")

@@ -17,7 +17,16 @@ def messages(text: str) -> list[str]:
 
 def test_yaml_11_surprises_stay_text():
     data = load_text("f.yaml", "a: NO\nb: on\nc: 0800\nd: 12:30\ne: 2024-13-45\nf: yes\ng: 1e3\nh: 0x1F\n").data
-    assert data == {"a": "NO", "b": "on", "c": "0800", "d": "12:30", "e": "2024-13-45", "f": "yes", "g": "1e3", "h": "0x1F"}
+    assert data == {
+        "a": "NO",
+        "b": "on",
+        "c": "0800",
+        "d": "12:30",
+        "e": "2024-13-45",
+        "f": "yes",
+        "g": "1e3",
+        "h": "0x1F",
+    }
 
 
 def test_plain_numbers_booleans_null():
@@ -64,7 +73,9 @@ def test_input_method_slips_get_a_hint(text, expected):
 
 
 def test_syntax_error_in_chinese_with_line():
-    assert messages("a: 1\nb: x: y\n") == ["f.yaml:2: YAML 格式错误：这里多了一个冒号：文本里有“: ”时，请给整段文字加上引号"]
+    assert messages("a: 1\nb: x: y\n") == [
+        "f.yaml:2: YAML 格式错误：这里多了一个冒号：文本里有“: ”时，请给整段文字加上引号"
+    ]
 
 
 def test_lines_are_kept_for_every_value():
@@ -78,12 +89,17 @@ def test_not_utf8_is_reported(tmp_path):
     from casebook.load import load_file
 
     p = tmp_path / "x.yaml"
-    p.write_bytes("a: 1\ntitle: ".encode() + "龙里".encode("gbk") + b"\n")
-    assert [str(x) for x in load_file(p, "x.yaml").problems] == ["x.yaml:2: 文件不是 UTF-8 编码：请在编辑器里另存为 UTF-8"]
+    p.write_bytes(b"a: 1\ntitle: " + "龙里".encode("gbk") + b"\n")
+    assert [str(x) for x in load_file(p, "x.yaml").problems] == [
+        "x.yaml:2: 文件不是 UTF-8 编码：请在编辑器里另存为 UTF-8"
+    ]
 
 
 yaml_like = st.lists(
-    st.sampled_from(list("abc:- \n\t'\"[]{}&*!|>#%@`,?0123456789龙里县：\u3000\ufeff\r") + ["id: ", "title: ", "region:\n  ", "numbers:\n  - ", "printed: ", "value: ", "code: "]),
+    st.sampled_from(
+        list("abc:- \n\t'\"[]{}&*!|>#%@`,?0123456789龙里县：\u3000\ufeff\r")
+        + ["id: ", "title: ", "region:\n  ", "numbers:\n  - ", "printed: ", "value: ", "code: "]
+    ),
     max_size=80,
 ).map("".join)
 
@@ -101,7 +117,34 @@ def test_arbitrary_text_gives_clean_errors_never_a_crash(text):
 
 record_like = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=12) | st.floats(allow_nan=False, allow_infinity=False),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["id", "region", "numbers", "printed", "value", "unit", "code", "name", "sources", "measures", "model", "en", "related", "period", "qualifier", "before", "after"]), inner, max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "region",
+                    "numbers",
+                    "printed",
+                    "value",
+                    "unit",
+                    "code",
+                    "name",
+                    "sources",
+                    "measures",
+                    "model",
+                    "en",
+                    "related",
+                    "period",
+                    "qualifier",
+                    "before",
+                    "after",
+                ]
+            ),
+            inner,
+            max_size=5,
+        )
+    ),
     max_leaves=20,
 )
 

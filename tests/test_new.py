@@ -6,17 +6,56 @@ from casebook.check import check_paths
 from casebook.cli import main
 
 ANSWERS = [
-    "--title", "扶风县测试", "--model", "“三家”工程", "--theme", "new-employment-groups",
-    "--actor-name", "扶风县委组织部", "--actor-level", "county", "--groups", "couriers,delivery-riders",
-    "--topics", "service-stations", "--summary", "概述", "--measure-topic", "service-stations",
-    "--measure-text", "建设驿站", "--reported", "2022", "--source-kind", "briefing",
-    "--source-title", "简报", "--source-date", "2022-12-06",
+    "--title",
+    "扶风县测试",
+    "--model",
+    "“三家”工程",
+    "--theme",
+    "new-employment-groups",
+    "--actor-name",
+    "扶风县委组织部",
+    "--actor-level",
+    "county",
+    "--groups",
+    "couriers,delivery-riders",
+    "--topics",
+    "service-stations",
+    "--summary",
+    "概述",
+    "--measure-topic",
+    "service-stations",
+    "--measure-text",
+    "建设驿站",
+    "--reported",
+    "2022",
+    "--source-kind",
+    "briefing",
+    "--source-title",
+    "简报",
+    "--source-date",
+    "2022-12-06",
 ]
 
 
 def test_all_answers_give_a_valid_record(tmp_path):
     cases = tmp_path / "cases"
-    assert main(["new", "--cases-dir", str(cases), "--id", "fufeng-test", "--region", "610324", "--date", "2026-11-23", *ANSWERS]) == 0
+    assert (
+        main(
+            [
+                "new",
+                "--cases-dir",
+                str(cases),
+                "--id",
+                "fufeng-test",
+                "--region",
+                "610324",
+                "--date",
+                "2026-11-23",
+                *ANSWERS,
+            ]
+        )
+        == 0
+    )
     path = cases / "shaanxi" / "fufeng-test.yaml"
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=")
@@ -28,7 +67,10 @@ def test_all_answers_give_a_valid_record(tmp_path):
 
 def test_missing_answers_are_listed_by_line(tmp_path):
     cases = tmp_path / "cases"
-    assert main(["new", "--cases-dir", str(cases), "--id", "tiantong-test", "--region", "110114008", "--title", "测试"]) == 0
+    assert (
+        main(["new", "--cases-dir", str(cases), "--id", "tiantong-test", "--region", "110114008", "--title", "测试"])
+        == 0
+    )
     path = cases / "beijing" / "tiantong-test.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
     assert 'province: {name: 北京市, code: "110000"}' in lines[lines.index("region:") + 1]

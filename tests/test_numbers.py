@@ -52,5 +52,7 @@ def test_cn2an_alone_would_misread_ranges():
 
 def test_disagreements_name_the_field():
     assert disagreements({"value": 2000, "qualifier": "more-than", "printed": "2000余名"}, "名") == []
-    assert [f for f, _ in disagreements({"value": 200, "qualifier": "more-than", "printed": "2000余名"}, "名")] == ["value"]
+    assert [f for f, _ in disagreements({"value": 200, "qualifier": "more-than", "printed": "2000余名"}, "名")] == [
+        "value"
+    ]
     assert [f for f, _ in disagreements({"value": 2000, "printed": "2000余名"}, "名")] == ["qualifier"]

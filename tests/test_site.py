@@ -82,9 +82,16 @@ def test_case_links_to_every_index_and_back(fixture_site):
     case = "cases/fx-longli-drivers-home.html"
     out = links_from(fixture_site, case)
     expected = {
-        "regions/index.html", "regions/520000.html", "regions/522700.html", "regions/522730.html",
-        "groups/truck-drivers.html", "groups/couriers.html", "topics/service-stations.html",
-        "topics/mobile-party-members.html", "themes/new-employment-groups.html", "years/2022.html",
+        "regions/index.html",
+        "regions/520000.html",
+        "regions/522700.html",
+        "regions/522730.html",
+        "groups/truck-drivers.html",
+        "groups/couriers.html",
+        "topics/service-stations.html",
+        "topics/mobile-party-members.html",
+        "themes/new-employment-groups.html",
+        "years/2022.html",
         "models/drivers-home.html",
     }
     assert expected <= out
@@ -92,7 +99,9 @@ def test_case_links_to_every_index_and_back(fixture_site):
         assert case in links_from(fixture_site, index), f"{index} does not link back to the case"
     # a source cited by several cases has its own page, linked both ways
     shared = "cases/fx-changping.html"
-    source_pages = [p for p in links_from(fixture_site, shared) if p.startswith("sources/") and p != "sources/index.html"]
+    source_pages = [
+        p for p in links_from(fixture_site, shared) if p.startswith("sources/") and p != "sources/index.html"
+    ]
     assert len(source_pages) == 2
     for sp in source_pages:
         assert shared in links_from(fixture_site, sp)
@@ -194,7 +203,12 @@ def test_nav_holds_only_index_pages(fixture_site):
 
 def test_edit_link_opens_the_yaml_record(tmp_path):
     out = tmp_path / "site"
-    proc = build_site(FIXTURES / "cases", out, search=False, extra_env={"CASEBOOK_EDIT_BASE": "https://forge.example/org/casebook/edit/main/"})
+    proc = build_site(
+        FIXTURES / "cases",
+        out,
+        search=False,
+        extra_env={"CASEBOOK_EDIT_BASE": "https://forge.example/org/casebook/edit/main/"},
+    )
     assert proc.returncode == 0, proc.stderr
     links = parse(out / "cases/fx-changping.html").links
     assert any(h.startswith("https://forge.example/org/casebook/edit/main/") and h.endswith(".yaml") for h in links)
@@ -253,7 +267,11 @@ def test_real_cases_build_strict(real_site):
 
 
 def digest(site: Path) -> dict[str, str]:
-    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(site.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_two_builds_are_byte_identical(real_site, tmp_path):
@@ -272,7 +290,10 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path):
     assert build_site(cases, out, search=False).returncode == 0
     before = digest(out)
     bad = cases / "guizhou" / "fx-longli-drivers-home.yaml"
-    bad.write_text(bad.read_text(encoding="utf-8").replace("groups: [truck-drivers, couriers]", "groups: [truckers]"), encoding="utf-8")
+    bad.write_text(
+        bad.read_text(encoding="utf-8").replace("groups: [truck-drivers, couriers]", "groups: [truckers]"),
+        encoding="utf-8",
+    )
     proc = build_site(cases, out, search=False)
     assert proc.returncode == 1
     assert "groups 第1项 “truckers” 不在词表" in proc.stderr

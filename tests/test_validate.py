@@ -206,13 +206,18 @@ def test_every_problem_reported_at_once(tmp_path):
 def test_file_path_must_match_id_and_province(tmp_path):
     path = write(tmp_path, BASE, name="other-name", province="shanxi")
     found = problems_for(path)
-    assert f"{display_path(path)}:2: 文件名与 id 不一致：id 是 fx-fufeng-sanjia，文件应命名为 fx-fufeng-sanjia.yaml" in found
+    assert (
+        f"{display_path(path)}:2: 文件名与 id 不一致：id 是 fx-fufeng-sanjia，文件应命名为 fx-fufeng-sanjia.yaml"
+        in found
+    )
     assert f"{display_path(path)}:10: 文件放错了文件夹：陕西省的案例应放在 cases/shaanxi/ 下" in found
 
 
 def test_duplicate_ids_even_after_case_folding(tmp_path):
     a = write(tmp_path, BASE)
-    other = BASE.replace("id: fx-fufeng-sanjia", "id: fx-fufeng-sanjia-2").replace("name: “三家”工程", "name: 另一个模式")
+    other = BASE.replace("id: fx-fufeng-sanjia", "id: fx-fufeng-sanjia-2").replace(
+        "name: “三家”工程", "name: 另一个模式"
+    )
     b = write(tmp_path, other, name="fx-fufeng-sanjia-2")
     # the same id as a, in another file: reported in both files
     third = BASE.replace("name: “三家”工程", "name: 第三个模式")
@@ -235,15 +240,21 @@ def test_same_case_twice(tmp_path):
 def test_dangling_related_id(tmp_path):
     text = BASE.replace("en:\n", "related:\n  - id: no-such-case\n    relation: same-model\nen:\n")
     path = write(tmp_path, text)
-    assert f"{display_path(path)}:{line_of(text, 'no-such-case')}: related 第1项 id “no-such-case” 没有这个案例" in problems_for(path)
+    assert (
+        f"{display_path(path)}:{line_of(text, 'no-such-case')}: related 第1项 id “no-such-case” 没有这个案例"
+        in problems_for(path)
+    )
 
 
 def test_several_sources_need_a_named_source(tmp_path):
-    two = "    issue: 第21期\n  - key: second\n    kind: newspaper\n    publication: null\n    title: 另一篇\n    date: \"2022\"\n"
+    two = '    issue: 第21期\n  - key: second\n    kind: newspaper\n    publication: null\n    title: 另一篇\n    date: "2022"\n'
     text = BASE.replace("    issue: 第21期\n", two).replace("period:", NUMBERS + "period:")
     path = write(tmp_path, text)
     line = line_of(text, "- subject: 快递从业人员")
-    assert f"{display_path(path)}:{line}: numbers 第1项 要写 source：本案例有多个出处，请注明出自哪一个（bj、second）" in problems_for(path)
+    assert (
+        f"{display_path(path)}:{line}: numbers 第1项 要写 source：本案例有多个出处，请注明出自哪一个（bj、second）"
+        in problems_for(path)
+    )
 
 
 def test_checker_exit_code_and_summary(tmp_path, capsys):

@@ -1,0 +1,539 @@
+"""Search: the build-time index (casebook/search.py, casebook/facets.py), the MkDocs hook, the header
+box and the search page (docs/assets/search.js) in headless Chromium.
+
+The relevance of the answers is tested in test_search_relevance.py; the Pagefind behaviour the
+design depends on in test_pagefind_behaviour.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from casebook import search as cbsearch
+from casebook.facets import UI_KEYS
+from casebook.render import ui
+from casebook.vocab import vocabulary
+
+from .conftest import ROOT
+
+HAN = re.compile(r"[\u3400-\u9fff]")
+ZWSP = "\u200b"
+
+
+def facets(site: Path, lang: str = "zh") -> dict:
+    root = site / "en" if lang == "en" else site
+    return json.loads((root / "search/facets.json").read_text(encoding="utf-8"))
+
+
+def published_ids(site: Path) -> set[str]:
+    return {c["id"] for c in json.loads((site / "data/cases.json").read_text(encoding="utf-8"))["cases"]}
+
+
+# --- build time -----------------------------------------------------------------------------------
+
+
+def test_facets_list_every_published_case_with_labels_in_both_languages(real_site):
+    ids = published_ids(real_site)
+    for lang in ("zh", "en"):
+        f = facets(real_site, lang)
+        root = real_site / "en" if lang == "en" else real_site
+        rows = f["c"]
+        assert [r[0] for r in rows if r[0] not in ids] == []
+        assert sorted(r[0] for r in rows) == sorted(ids)
+        assert all((root / "cases" / f"{r[0]}.html").is_file() for r in rows)
+        groups = {t.slug: t for t in vocabulary("groups").terms}
+        assert all(label == groups[slug].label(lang) for slug, label in f["f"]["g"])
+        assert set(f["ui"]) == set(UI_KEYS)
+        assert all(f["ui"][k] == ui()[k][lang] for k in UI_KEYS)
+        if lang == "en":
+            assert [v for v in f["ui"].values() if HAN.search(v)] == []
+            assert [p for _, p in f["f"]["p"] if HAN.search(p)] == []
+        # facet value indexes are valid; dates are YYYYMMDD numbers; newest year first
+        for r in rows:
+            assert 0 <= r[5] < len(f["f"]["p"]) and -1 <= r[6] < len(f["f"]["c"])
+            assert r[6] == -1 or f["f"]["c"][r[6]][2] == r[5]
+            assert all(0 <= g < len(f["f"]["g"]) for g in r[7]) and all(0 <= t < len(f["f"]["t"]) for t in r[8])
+            assert 19000000 < r[3] < 21000000 and str(r[3]).startswith(f["f"]["y"][r[10]])
+        years = [int(f["f"]["y"][r[10]]) for r in rows]
+        assert years == sorted(years, reverse=True)
+
+
+def test_facets_file_is_compact(real_site):
+    raw = (real_site / "search/facets.json").read_text(encoding="utf-8")
+    data = json.loads(raw)
+    assert raw.strip() == json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    assert all(isinstance(r, list) for r in data["c"])  # rows are arrays, not objects
+    per_case = len(raw.encode("utf-8")) / len(data["c"])
+    assert per_case < 500, per_case
+
+
+def test_map_points_every_case_to_its_pagefind_fragment(real_site):
+    for root in (real_site, real_site / "en"):
+        rows = json.loads((root / "search/facets.json").read_text(encoding="utf-8"))["c"]
+        m = json.loads((root / "search/pagefind-map.json").read_text(encoding="utf-8"))
+        assert len(m["ids"]) == len(m["heads"]) == len(m["ends"]) == len(rows)
+        for row, pid, head, end in zip(rows, m["ids"], m["heads"], m["ends"], strict=True):
+            frag = cbsearch.read_fragment(root / "pagefind" / "fragment" / f"{pid}.pf_fragment")
+            assert frag["url"] == f"/cases/{row[0]}.html"
+            assert 0 < head < end <= frag["word_count"]
+            assert ZWSP not in frag["meta"]["title"]
+
+
+def test_bundle_keeps_only_what_the_site_loads(real_site):
+    for root in (real_site, real_site / "en"):
+        names = {p.name for p in (root / "pagefind").iterdir()}
+        assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "fragment", "index"} <= names
+        assert names & set(cbsearch.UNUSED) == set()
+    assert (real_site / "en/pagefind/wasm.en.pagefind").is_file()
+
+
+def test_traditional_table_is_small_and_limited_to_the_site(real_site):
+    raw = (real_site / "search/t2s.json").read_bytes()
+    table = json.loads(raw)
+    assert len(raw) < 16_000
+    assert (
+        table["機"] == "机"
+        and table["騎"] == "骑"
+        and table["賣"] == "卖"
+        and table["俠"] == "侠"
+        and table["黨"] == "党"
+    )
+    assert all(t != s for t, s in table.items())
+    site_text = (real_site / "search/facets.json").read_text(encoding="utf-8")
+    assert "鑫" not in site_text and "鑫" not in table.values()  # a simplified character not on the site
+
+
+def test_reindexing_gives_byte_identical_files(real_site, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(real_site, copy)
+    cbsearch.index_site(copy)
+
+    def digest(root: Path) -> dict[str, str]:
+        files = [p for d in ("pagefind", "en/pagefind") for p in (root / d).rglob("*") if p.is_file()]
+        files += [root / sub / "search" / n for sub in ("", "en") for n in ("pagefind-map.json", "t2s.json")]
+        return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+    assert digest(copy) == digest(real_site)
+
+
+def test_indexed_document_order_and_what_is_left_out(real_site):
+    page = (real_site / "en/cases/longli-express-logistics-party-committee.html").read_text(encoding="utf-8")
+    assert "No English translation" in page and "cb-breadcrumb" in page
+    doc = cbsearch.index_document(cbsearch.body_blocks(page), "T", "en")
+    text = re.sub(r"\s+", "", re.sub(r"<[^>]*>", " ", doc))
+    assert "NoEnglishtranslation" not in text  # the notice
+    assert not re.search(r"<(nav|h[1-6]|dt|thead)\b", doc)
+    doc = re.sub(r"\s+", "", doc)
+    head_end, measures_end = doc.index(cbsearch.HEAD_END), doc.index(cbsearch.MEASURES_END)
+    assert doc.index("龙里县") < doc.index("红色引擎") < head_end  # title, model
+    assert head_end < doc.index("轮值主席", head_end) < measures_end  # a measure
+    assert measures_end < doc.index("Guizhou")  # the region, after the measures
+    assert doc.index('data-pagefind-meta="title">T<') > 0
+
+
+def test_han_characters_become_words_and_marks_inside_names_go():
+    assert cbsearch.split_han('<p class="司机">“司机之家”a<b>骑</b></p>', "zh") == (
+        f'<p class="司机">司{ZWSP}机{ZWSP}之{ZWSP}家{ZWSP}a<b>骑{ZWSP}</b> </p>'
+    )
+    assert cbsearch.split_han("<i>Model司机·之家</i>", "en") == "<i>Model 司  机  之  家 </i>"
+
+
+def load_hook():
+    spec = importlib.util.spec_from_file_location("casebook_hook_under_test", ROOT / "hooks" / "casebook_hook.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_hook_indexes_once_per_serve_build_after_every_language(monkeypatch, tmp_path):
+    hook = load_hook()
+    calls = []
+    monkeypatch.setattr(cbsearch, "index_site", lambda site, cache=None: calls.append((site, cache)) or [])
+    i18n = SimpleNamespace(building=False)
+    config = SimpleNamespace(site_dir=str(tmp_path), plugins={"i18n": i18n})
+    hook.on_startup(command="build", dirty=False)
+    hook.on_post_build(config)
+    assert calls == []  # casebook build indexes its own copy
+    hook.on_startup(command="serve", dirty=False)
+    i18n.building = True
+    hook.on_post_build(config)  # the nested English build
+    assert calls == []
+    i18n.building = False
+    hook.on_post_build(config)  # the outer build, after mkdocs-static-i18n built every language
+    assert [c[0] for c in calls] == [tmp_path]
+    assert calls[0][1] is not None  # with a cache between rebuilds
+    assert getattr(hook.on_post_build, "mkdocs_priority", 0) < -100
+
+
+# --- the browser ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def base(real_site, serve) -> str:
+    return serve(real_site)
+
+
+def clean(page) -> None:
+    assert page.outside_requests == []
+    assert page.failed_requests == []
+    assert page.console_errors == []
+
+
+def box_search(page, query: str) -> list[str]:
+    page.keyboard.press("/")
+    page.keyboard.type(query)
+    page.wait_for_selector(f'[data-cb-box][data-cb-query="{query}"]', state="attached")
+    return [li.get_attribute("data-id") for li in page.query_selector_all("#cb-box-results li[data-id]")]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        "cases/qingtian-qingfengxia.html",
+        "regions/520000.html",
+        "groups/couriers.html",
+        "search/index.html",
+        "en/cases/fufeng-sanjia-project.html",
+    ],
+)
+def test_header_box_answers_on_every_kind_of_page(page, base, path):
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(base + path, wait_until="networkidle")
+    assert not any("/pagefind/" in u or "pagefind-map" in u for u in requests)  # loaded when the box is used
+    assert any("search/facets.json" in u for u in requests) == (path == "search/index.html")
+    ids = box_search(page, "司机之家")
+    assert set(ids[:2]) == {"longli-express-logistics-party-committee", "shenzhen-drivers-home-shenkang"}
+    page.click("#cb-box-results li[data-id] a")
+    page.wait_for_load_state("networkidle")
+    assert re.search(r"/cases/(longli-express|shenzhen-drivers)[^/]*\.html$", page.url)
+    assert ("/en/" in page.url) == path.startswith("en/")
+    assert not any("search_index.json" in u for u in requests)
+    clean(page)
+
+
+def test_keyboard_opens_navigates_and_closes_the_box(page, base):
+    page.goto(base + "cases/qingtian-qingfengxia.html", wait_until="networkidle")
+    checked = "document.getElementById('__search').checked"
+    focused = "document.activeElement && document.activeElement.hasAttribute('data-cb-box-input')"
+    assert not page.evaluate(checked)
+    page.keyboard.press("s")
+    assert page.evaluate(checked) and page.evaluate(focused)
+    page.keyboard.press("Escape")
+    assert not page.evaluate(checked) and not page.evaluate(focused)
+    page.keyboard.press("/")
+    assert page.evaluate(checked) and page.evaluate(focused)
+    page.keyboard.type("青蜂侠")
+    page.wait_for_selector('[data-cb-box][data-cb-query="青蜂侠"]', state="attached")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.closest('li').getAttribute('data-id')") == "qingtian-qingfengxia"
+    page.keyboard.press("Escape")
+    assert not page.evaluate(checked)
+    # Enter goes to the search page with the query
+    page.keyboard.press("/")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search/index\.html\?q="))
+    assert parse_qs(urlsplit(page.url).query)["q"] == ["青蜂侠"]
+    page.wait_for_selector("#cb-search[data-cb-state=done]")
+    assert page.input_value("#cb-q") == "青蜂侠"
+    # typing s into a field does not open the header box
+    page.focus("#cb-q")
+    page.keyboard.type("s")
+    assert not page.evaluate(checked)
+    clean(page)
+
+
+def test_phone_box_covers_the_screen(browser, base):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    pg.goto(base + "cases/qingtian-qingfengxia.html", wait_until="networkidle")
+    pg.click("label.md-header__button[for=__search]")
+    pg.wait_for_function("document.activeElement && document.activeElement.hasAttribute('data-cb-box-input')")
+    pg.keyboard.type("外卖骑手")
+    pg.wait_for_selector('[data-cb-box][data-cb-query="外卖骑手"]', state="attached")
+    pg.wait_for_selector("body[data-md-scrolllock]", state="attached")  # Material's lock once the overlay is open
+    box = pg.locator(".cb-box .md-search__inner").bounding_box()
+    assert box["width"] >= 389 and box["height"] >= 800
+    assert pg.locator("#cb-box-results li[data-id]").count() == 2
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+def results(page) -> list[str]:
+    return [li.get_attribute("data-id") for li in page.query_selector_all("#cb-results li.cb-result")]
+
+
+def wait_done(page, query: str | None = None) -> None:
+    page.wait_for_selector("#cb-search[data-cb-state=done]")
+    if query is not None:
+        page.wait_for_selector(f'#cb-search[data-cb-query="{query}"]')
+
+
+def facet_box(page, facet: str, value: str):
+    return page.locator(f'#cb-facets input[data-facet="{facet}"][value="{value}"]')
+
+
+def count_of(page, facet: str, value: str) -> int:
+    return int(page.locator(f'#cb-facets input[data-key="{facet}:{value}"] ~ .cb-facet__count').inner_text())
+
+
+def query_of(page) -> dict[str, list[str]]:
+    q = urlsplit(page.url).query
+    assert q.isascii()
+    return parse_qs(q)
+
+
+def test_search_page_facets_narrow_with_counts_and_state_in_the_url(page, base, real_site):
+    f = facets(real_site)
+    page.goto(base + "search/index.html?q=%E5%BF%AB%E9%80%92%E5%91%98")  # 快递员
+    wait_done(page, "快递员")
+    everything = results(page)
+    assert len(everything) >= 10
+    status = page.inner_text("#cb-status")
+    assert str(len(everything)) in status
+    rows = {r[0]: r for r in f["c"]}
+    slugs = [g[0] for g in f["f"]["g"]]
+
+    def has_group(cid, slug):
+        return slugs.index(slug) in rows[cid][7]
+
+    # counts per value are the number of matching results having it
+    for slug in ("couriers", "delivery-riders", "truck-drivers"):
+        assert count_of(page, "g", slug) == sum(has_group(c, slug) for c in everything)
+    facet_box(page, "g", "truck-drivers").check()
+    wait_done(page)
+    trucks = results(page)
+    assert trucks and all(has_group(c, "truck-drivers") for c in trucks)
+    assert query_of(page)["g"] == ["truck-drivers"]
+    # OR within a facet
+    facet_box(page, "g", "live-streamers").check()
+    wait_done(page)
+    either = results(page)
+    assert set(either) == {c for c in everything if has_group(c, "truck-drivers") or has_group(c, "live-streamers")}
+    assert query_of(page)["g"] == ["live-streamers", "truck-drivers"]
+    # AND across facets: a year
+    year = f["f"]["y"][rows[either[0]][10]]
+    facet_box(page, "y", year).check()
+    wait_done(page)
+    assert set(results(page)) == {c for c in either if f["f"]["y"][rows[c][10]] == year}
+    assert query_of(page)["y"] == [year]
+    # active filters are listed and removable
+    chips = page.locator("#cb-chips button")
+    assert chips.count() == 3
+    chips.filter(has_text=year).click()
+    wait_done(page)
+    assert set(results(page)) == set(either)
+    assert "y" not in query_of(page)
+    page.click("#cb-clear")
+    wait_done(page)
+    assert results(page) == everything and "g" not in query_of(page)
+    # sort by date: newest first; state in the URL
+    page.select_option("#cb-sort", "date")
+    wait_done(page)
+    dated = results(page)
+    assert sorted(dated) == sorted(everything)
+    dates = [rows[c][3] for c in dated]
+    assert dates == sorted(dates, reverse=True)
+    assert query_of(page)["s"] == ["date"]
+    clean(page)
+
+
+def test_shared_url_restores_a_filtered_search(page, base, real_site):
+    f = facets(real_site)
+    url = base + "search/index.html?q=%E9%A9%BF%E7%AB%99&p=110000&g=couriers&g=delivery-riders"  # 驿站, Beijing
+    page.goto(url)
+    wait_done(page, "驿站")
+    assert facet_box(page, "p", "110000").is_checked()
+    assert facet_box(page, "g", "couriers").is_checked() and facet_box(page, "g", "delivery-riders").is_checked()
+    got = results(page)
+    p_index = [p[0] for p in f["f"]["p"]].index("110000")
+    rows = {r[0]: r for r in f["c"]}
+    assert got and all(rows[c][5] == p_index for c in got)
+    assert "dongcheng-warm-stations" in got
+    assert page.locator("#cb-chips button").count() == 3
+    clean(page)
+
+
+def test_without_a_query_every_case_is_listed_and_filterable(page, base, real_site):
+    f = facets(real_site)
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(base + "search/index.html")
+    wait_done(page, "")
+    assert page.locator("#cb-results li.cb-result").count() == min(20, len(f["c"]))
+    assert str(len(f["c"])) in page.inner_text("#cb-status")
+    assert results(page) == [r[0] for r in f["c"]][:20]  # listing order: newest year first
+    if len(f["c"]) > 20:
+        page.click("#cb-more")
+        assert page.locator("#cb-results li.cb-result").count() == min(40, len(f["c"]))
+    # region: province, then a city within it
+    guizhou = [p[0] for p in f["f"]["p"]].index("520000")
+    in_guizhou = [r[0] for r in f["c"] if r[5] == guizhou]
+    facet_box(page, "p", "520000").check()
+    wait_done(page)
+    assert results(page) == in_guizhou[:20]
+    zunyi = [c[0] for c in f["f"]["c"]].index("520300")
+    facet_box(page, "c", "520300").check()
+    wait_done(page)
+    assert set(results(page)) == {r[0] for r in f["c"] if r[6] == zunyi}
+    assert query_of(page)["p"] == ["520000"] and query_of(page)["c"] == ["520300"]
+    assert page.locator("#cb-results .cb-result__excerpt").count() == 0
+    assert not any("/pagefind/" in u or "pagefind-map" in u for u in requests)  # a listing needs no engine
+    clean(page)
+
+
+def test_english_search_page(page, base, real_site):
+    page.goto(base + "en/search/index.html?q=drivers%20home")
+    wait_done(page, "drivers home")
+    got = results(page)
+    assert set(got[:2]) == {"shenzhen-drivers-home-shenkang", "longli-express-logistics-party-committee"}
+    titles = page.locator("#cb-facets .cb-facet__title").all_inner_texts()
+    assert "Groups served" in titles and "Years" in titles
+    assert not HAN.search(page.inner_text("#cb-status") + "".join(titles))
+    href = page.get_attribute("#cb-results li.cb-result a", "href")
+    assert href.startswith("../cases/")
+    page.fill("#cb-q", "司机之家")
+    wait_done(page, "司机之家")
+    assert set(results(page)) == {"shenzhen-drivers-home-shenkang", "longli-express-logistics-party-committee"}
+    page.click("#cb-results li.cb-result a")
+    page.wait_for_load_state()
+    assert "/en/cases/" in page.url
+    clean(page)
+
+
+def test_chinese_search_works_without_intl_segmenter(page, base):
+    page.add_init_script("delete Intl.Segmenter")
+    page.goto(base + "index.html", wait_until="networkidle")
+    assert page.evaluate("typeof Intl.Segmenter") == "undefined"
+    assert set(box_search(page, "外卖骑手")) == {"luxi-new-sector-social-governance", "kunming-wuhua-red-courier-homes"}
+    page.fill("[data-cb-box-input]", "司機之家")
+    page.wait_for_selector('[data-cb-box][data-cb-query="司機之家"]', state="attached")
+    assert len(page.query_selector_all("#cb-box-results li[data-id]")) == 2
+    clean(page)
+
+
+def test_works_under_a_base_path(page, real_site, serve):
+    base = serve(real_site.parent) + real_site.name + "/"
+    page.goto(base + "cases/qingtian-qingfengxia.html", wait_until="networkidle")
+    assert box_search(page, "青蜂侠") == ["qingtian-qingfengxia"]
+    page.goto(base + "en/search/index.html?q=Green%20Hornet")
+    wait_done(page, "Green Hornet")
+    assert results(page) == ["qingtian-qingfengxia"]
+    clean(page)
+
+
+def test_excerpts_are_built_as_text_and_marks(page, base):
+    page.goto(base + "search/index.html")
+    wait_done(page)
+    got = page.evaluate(
+        """async () => {
+            const content = ['标题', '<img src=x onerror="window.pwned=1">', '为', '外', '卖', '骑', '手', '<b>丙</b>', '&amp;', '外', '卖', '骑', '手'].join('\\u200b');
+            const hit = {data: () => Promise.resolve({content: content, excerpt: '<img src=y onerror="window.pwned=2">'})};
+            const parts = window.casebookSearch.parseQuery('外賣騎手', {'賣': '卖', '騎': '骑'});
+            const frag = await window.casebookSearch.engine.excerpt(hit, parts, 2);
+            const div = document.createElement('div');
+            div.appendChild(frag);
+            document.body.appendChild(div);
+            await new Promise((r) => setTimeout(r, 50));
+            return [div.textContent, [...div.querySelectorAll('*')].map((e) => e.tagName + ':' + e.textContent), window.pwned === undefined];
+        }"""
+    )
+    text, tags, safe = got
+    assert safe
+    assert tags == ["MARK:外卖骑手", "MARK:外卖骑手"]
+    assert text.endswith('.pwned=1">为外卖骑手<b>丙</b>&amp;外卖骑手')
+    assert "标" not in text and "题" not in text  # the head (title and model, 2 words here) is not repeated
+
+
+def test_record_text_is_shown_literally_and_withdrawn_cases_are_not_found(page, fixture_site, serve):
+    base = serve(fixture_site)
+    page.goto(base + "search/index.html?q=%E5%8E%9F%E6%A0%B7%E6%98%BE%E7%A4%BA")  # 原样显示
+    wait_done(page, "原样显示")
+    assert results(page) == ["fx-longli-drivers-home"]
+    title = page.inner_text("#cb-results .cb-result__title")
+    assert "**x** ^0^" in title
+    page.wait_for_function("document.querySelector('#cb-results .cb-result__excerpt mark') !== null")
+    excerpt = page.locator("#cb-results .cb-result__excerpt")
+    assert "原样显示" in excerpt.inner_text() and excerpt.locator("*").evaluate_all(
+        "els => els.map(e => e.tagName)"
+    ) == ["MARK"]
+    page.fill("#cb-q", "")
+    wait_done(page, "")
+    assert "fx-withdrawn" not in results(page)
+    assert "fx-withdrawn" not in {r[0] for r in facets(fixture_site)["c"]}
+    clean(page)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_mkdocs_serve_builds_the_index(browser, real_site):
+    """`mkdocs serve` on the project copy the real site was built from: the hook indexes it."""
+    work = real_site.parent / f"{real_site.name}-project"
+    assert (work / "mkdocs.yml").is_file()
+    port = _free_port()
+    env = dict(os.environ, CASEBOOK_CASES=str(ROOT / "cases"), CASEBOOK_ROOT=str(ROOT), NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "serve",
+            "--no-livereload",
+            "-a",
+            f"127.0.0.1:{port}",
+            "-f",
+            str(work / "mkdocs.yml"),
+        ],
+        cwd=work,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    log: list[str] = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line and proc.poll() is not None:
+                break
+            log.append(line)
+            if "Serving on" in line:
+                break
+        assert any("Serving on" in x for x in log), "".join(log)
+        assert any("search index zh" in x for x in log), "".join(log)
+        context = browser.new_context()
+        pg = context.new_page()
+        failed = []
+        pg.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        pg.goto(f"http://127.0.0.1:{port}/en/cases/qingtian-qingfengxia.html", wait_until="networkidle")
+        assert box_search(pg, "Green Hornet") == ["qingtian-qingfengxia"]
+        pg.goto(f"http://127.0.0.1:{port}/search/index.html?q=%E5%8F%B8%E6%9C%BA%E4%B9%8B%E5%AE%B6")
+        wait_done(pg, "司机之家")
+        assert len(results(pg)) == 2
+        assert failed == []
+        context.close()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
