@@ -220,3 +220,49 @@ def main(argv: list[str] | None = None) -> int:
     (work / "build.md").write_text(text + "\n", encoding="utf-8")
     (work / "build.json").write_text(json.dumps([asdict(r) for r in runs], indent=1), encoding="utf-8")
     return 0
+
+
+def serve_reload(n: int, work: Path, dirty: bool = True) -> float:
+    """Seconds from saving an edited record to the served page showing the edit, under ``mkdocs serve``."""
+    import urllib.request
+
+    cases = work / f"cases-{n}"
+    if not cases.exists():
+        subprocess.run([PY, "-m", "casebook", "generate", str(n), str(cases)], check=True, stdout=subprocess.DEVNULL)
+    proj = project_copy(work / f"serve-{n}")
+    env = dict(os.environ, CASEBOOK_CASES=str(cases), CASEBOOK_ROOT=str(project_root()), NO_MKDOCS_2_WARNING="1")
+    port = 8000 + (os.getpid() % 1000) + 100
+    cmd = [PY, "-m", "mkdocs", "serve", "-f", str(proj / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"]
+    if dirty:
+        cmd.append("--dirty")
+    record = sorted(cases.rglob("*.yaml"))[0]
+    case_id = record.stem
+    url = f"http://127.0.0.1:{port}/cases/{case_id}.html"
+    original = record.read_text(encoding="utf-8")
+    server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 900
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                time.sleep(1)
+        time.sleep(3)  # let the first serve build settle
+        marker = f"基准标记{int(time.time())}"
+        record.write_text(original.replace("summary: ", f"summary: {marker}", 1), encoding="utf-8")
+        start = time.perf_counter()
+        while time.perf_counter() - start < 300:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as resp:
+                    if marker in resp.read().decode("utf-8"):
+                        return time.perf_counter() - start
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("the edit never showed up")
+    finally:
+        record.write_text(original, encoding="utf-8")
+        server.terminate()
+        server.wait()
