@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def serve_reload(n: int, work: Path, dirty: bool = True) -> float:
+def serve_reload(n: int, work: Path, dirty: bool = False) -> float:
     """Seconds from saving an edited record to the served page showing the edit, under ``mkdocs serve``."""
     import urllib.request
 
@@ -230,7 +230,11 @@ def serve_reload(n: int, work: Path, dirty: bool = True) -> float:
     if not cases.exists():
         subprocess.run([PY, "-m", "casebook", "generate", str(n), str(cases)], check=True, stdout=subprocess.DEVNULL)
     proj = project_copy(work / f"serve-{n}")
-    env = dict(os.environ, CASEBOOK_CASES=str(cases), CASEBOOK_ROOT=str(project_root()), NO_MKDOCS_2_WARNING="1")
+    # The records live in the project's own cases/, which `mkdocs serve` watches.
+    shutil.rmtree(proj / "cases")
+    shutil.copytree(cases, proj / "cases")
+    cases = proj / "cases"
+    env = dict(os.environ, CASEBOOK_ROOT=str(project_root()), NO_MKDOCS_2_WARNING="1")
     port = 8000 + (os.getpid() % 1000) + 100
     cmd = [PY, "-m", "mkdocs", "serve", "-f", str(proj / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"]
     if dirty:
