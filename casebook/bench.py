@@ -69,6 +69,7 @@ def timed(
 
 
 def project_copy(dest: Path) -> Path:
+    """A copy of the project to build in, with its own (empty) generated part of docs/ and cases/."""
     root = project_root()
     if dest.exists():
         shutil.rmtree(dest)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from casebook.bench import project_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -43,39 +44,7 @@ def build_site(
     """
     work = out.parent / f"{out.name}-project"
     if not work.exists():
-        shutil.copytree(
-            ROOT,
-            work,
-            ignore=shutil.ignore_patterns(
-                ".venv",
-                "node_modules",
-                "site",
-                ".git",
-                ".pytest_cache",
-                "__pycache__",
-                ".site.*",
-                "bench-out",
-                "cases",
-                "build",
-            ),
-            symlinks=True,
-        )
-        (work / "node_modules").symlink_to(ROOT / "node_modules")
-        (work / "cases").mkdir()
-        for gen in (
-            "cases",
-            "regions",
-            "groups",
-            "topics",
-            "themes",
-            "models",
-            "years",
-            "sources",
-            "search",
-            "records",
-            "data",
-        ):
-            shutil.rmtree(work / "docs" / gen, ignore_errors=True)
+        project_copy(work)
     env = dict(os.environ, CASEBOOK_CASES=str(cases), CASEBOOK_ROOT=str(ROOT), SOURCE_DATE_EPOCH="1767225600")
     env.update(extra_env or {})
     cmd = [sys.executable, "-m", "casebook", "build", "--site-dir", str(out), "--config", str(work / "mkdocs.yml")]
