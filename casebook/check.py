@@ -40,10 +40,6 @@ def display_path(p: Path) -> str:
     return rel.replace(os.sep, "/")
 
 
-def load_all(files: Iterable[Path]) -> list[Loaded]:
-    return [load_file(f, display_path(f)) for f in files]
-
-
 def _load_and_check(files: list[Path]) -> list[tuple[Loaded, tuple[list[Problem], bool]]]:
     divs = divisions()
     out = []

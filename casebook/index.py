@@ -85,12 +85,6 @@ class Catalog:
     def newest(self) -> list[Case]:
         return sorted(self.cases, key=lambda c: (c.added, c.id), reverse=True)
 
-    def region_node(self, code: str) -> RegionNode | None:
-        for node in _walk(self.regions.values()):
-            if node.place.code == code:
-                return node
-        return None
-
     def stats(self) -> dict[str, int]:
         counties = {p.code for c in self.cases for p in c.region if p.level == "county"}
         groups = {g for c in self.cases for g in c.groups}

@@ -332,39 +332,48 @@ INDEX_KINDS = [
 SOURCE_INDEX_SIZE = 200
 
 
-def _listing_pages(
-    folder: str, key: str, title: str, cases: list[Case], lang: str, catalog: Catalog, options: dict, extra: dict
+def _paged(
+    template: str,
+    base: str,
+    items: list,
+    lang: str,
+    catalog: Catalog,
+    options: dict,
+    *,
+    size: int = PAGE_SIZE,
+    name: str = "cases",
+    **kw,
 ) -> Iterator[tuple[str, str]]:
-    chunks = paginate(cases)
-    base = f"{folder}/{key}.md"
+    """A listing split into pages of ``size``: ``base``, ``base-p2`` …, each rendered with its slice as ``name``."""
+    chunks = paginate(items, size)
     for n, chunk in enumerate(chunks, 1):
         page = paged_name(base, n)
         ctx = Ctx(lang, page, catalog, options)
         yield (
             page,
-            render(
-                "listing.md.j2",
-                ctx,
-                folder=folder,
-                key=key,
-                title=title,
-                cases=chunk,
-                total=len(cases),
-                pageno=n,
-                pages=len(chunks),
-                base=base,
-                **extra,
-            ),
+            render(template, ctx, **{name: chunk}, total=len(items), pageno=n, pages=len(chunks), base=base, **kw),
         )
 
 
-def _term_title(ctx_lang: str, vocab_kind: str | None, key: str, catalog: Catalog) -> str:
-    if vocab_kind:
-        return vocabulary(vocab_kind).get(key).label(ctx_lang)
-    if key in catalog.sources:
-        s = catalog.sources[key]
-        return s.title
-    return key
+def _listing_pages(
+    folder: str, key: str, title: str, cases: list[Case], lang: str, catalog: Catalog, options: dict, extra: dict
+) -> Iterator[tuple[str, str]]:
+    yield from _paged(
+        "listing.md.j2",
+        f"{folder}/{key}.md",
+        cases,
+        lang,
+        catalog,
+        options,
+        folder=folder,
+        key=key,
+        title=title,
+        **extra,
+    )
+
+
+def _term_title(lang: str, vocab_kind: str | None, key: str) -> str:
+    return vocabulary(vocab_kind).get(key).label(lang) if vocab_kind else key
 
 
 def pages(catalog: Catalog, lang: str, options: dict | None = None) -> Iterator[tuple[str, str]]:
@@ -398,7 +407,7 @@ def pages(catalog: Catalog, lang: str, options: dict | None = None) -> Iterator[
             ),
         )
         for key, cases in groups.items():
-            title = _term_title(lang, vocab_kind, key, catalog)
+            title = _term_title(lang, vocab_kind, key)
             yield from _listing_pages(
                 folder, key, title, cases, lang, catalog, options, {"kind": folder, "source": None}
             )
@@ -416,21 +425,16 @@ def _source_pages(catalog: Catalog, lang: str, options: dict) -> Iterator[tuple[
         catalog.by_source.items(),
         key=lambda kv: (-int(catalog.sources[kv[0]].date[:4]), catalog.sources[kv[0]].date, kv[0]),
     )
-    chunks = paginate(entries, SOURCE_INDEX_SIZE)
-    for n, chunk in enumerate(chunks, 1):
-        page = paged_name("sources/index.md", n)
-        yield (
-            page,
-            render(
-                "sources_index.md.j2",
-                Ctx(lang, page, catalog, options),
-                entries=chunk,
-                total=len(entries),
-                pageno=n,
-                pages=len(chunks),
-                base="sources/index.md",
-            ),
-        )
+    yield from _paged(
+        "sources_index.md.j2",
+        "sources/index.md",
+        entries,
+        lang,
+        catalog,
+        options,
+        size=SOURCE_INDEX_SIZE,
+        name="entries",
+    )
     for slug, cases in catalog.by_source.items():
         if shared_source(catalog, slug):
             extra = {"kind": "sources", "source": catalog.sources[slug]}
@@ -447,25 +451,10 @@ def _walk_regions(nodes) -> Iterator[RegionNode]:
 
 def _region_pages(node: RegionNode, lang: str, catalog: Catalog, options: dict) -> Iterator[tuple[str, str]]:
     cases = listing_order(node.all_cases())
-    chunks = paginate(cases)
-    base = region_page(node.place.code)
-    for n, chunk in enumerate(chunks, 1):
-        page = paged_name(base, n)
-        ctx = Ctx(lang, page, catalog, options)
-        yield (
-            page,
-            render(
-                "region.md.j2",
-                ctx,
-                node=node,
-                cases=chunk,
-                total=len(cases),
-                pageno=n,
-                pages=len(chunks),
-                base=base,
-                trail=_trail(catalog, node),
-            ),
-        )
+    trail = _trail(catalog, node)
+    yield from _paged(
+        "region.md.j2", region_page(node.place.code), cases, lang, catalog, options, node=node, trail=trail
+    )
 
 
 def _trail(catalog: Catalog, node: RegionNode) -> list:

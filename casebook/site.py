@@ -61,15 +61,6 @@ def data_files(catalog: Catalog) -> dict[str, bytes]:
     return files
 
 
-def render_files(catalog: Catalog, cases_dir: Path, options: dict) -> dict[str, bytes]:
-    """Every generated file, keyed by its path under ``docs/`` (one process; see :func:`generate`)."""
-    files: dict[str, bytes] = {}
-    for lang in LANGS:
-        files.update(language_files(catalog, lang, options))
-    files.update(data_files(catalog))
-    return files
-
-
 _JOB: tuple | None = None  # (catalog, options, docs) inherited by forked workers
 PARALLEL_FROM = 300  # cases; below this a second process costs more than it saves
 

@@ -76,10 +76,3 @@ def remove_stale(docs: Path, wanted: set[str]) -> int:
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
     return removed
-
-
-def write_tree(docs: Path, files: dict[str, bytes]) -> WriteStats:
-    """Make the owned part of ``docs`` hold exactly ``files`` (relative path → content)."""
-    stats = write_files(docs, files)
-    stats.removed = remove_stale(docs, set(files))
-    return stats
