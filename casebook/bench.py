@@ -223,8 +223,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def serve_reload(n: int, work: Path, dirty: bool = False) -> float:
-    """Seconds from saving an edited record to the served page showing the edit, under ``mkdocs serve``."""
+def serve_reload(n: int, work: Path, dirty: bool = True) -> float:
+    """Seconds from saving an edited record to the served page showing the edit, under ``mkdocs serve``
+    (``--dirty``, as scripts/serve.sh runs it, unless ``dirty`` is false). The server's log is kept in
+    ``work``/serve-N.log."""
     import urllib.request
 
     cases = work / f"cases-{n}"
@@ -244,7 +246,8 @@ def serve_reload(n: int, work: Path, dirty: bool = False) -> float:
     case_id = record.stem
     url = f"http://127.0.0.1:{port}/cases/{case_id}.html"
     original = record.read_text(encoding="utf-8")
-    server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    logfile = open(work / f"serve-{n}{'' if dirty else '-full'}.log", "w", encoding="utf-8")  # noqa: SIM115
+    server = subprocess.Popen(cmd, env=env, stdout=logfile, stderr=subprocess.STDOUT)
     try:
         deadline = time.time() + 900
         while time.time() < deadline:
@@ -271,3 +274,4 @@ def serve_reload(n: int, work: Path, dirty: bool = False) -> float:
         record.write_text(original, encoding="utf-8")
         server.terminate()
         server.wait()
+        logfile.close()

@@ -286,8 +286,9 @@ def _json_bytes(data) -> bytes:
 def index_language(root: Path, lang: str, cache: Path | None = None) -> dict:
     """Index the cases listed in ``root``/search/facets.json; return a summary.
 
-    With ``cache`` (a folder kept between calls, as ``mkdocs serve`` does), an unchanged set of
-    indexed documents reuses the previous output instead of running Pagefind again.
+    With ``cache`` (a folder kept between calls, as ``mkdocs serve`` does), a shard whose indexed
+    documents are unchanged reuses its previous Pagefind output: editing one record re-runs
+    Pagefind on one shard of each language, not on all of them.
     """
     facets_path = root / FACETS_FILE
     facets = json.loads(facets_path.read_text(encoding="utf-8"))
@@ -295,7 +296,6 @@ def index_language(root: Path, lang: str, cache: Path | None = None) -> dict:
     bundle = root / BUNDLE
     site_chars: set[str] = set()
     docs: list[tuple[str, str]] = []
-    digest = hashlib.sha256(f"{FORMAT}\x00{lang}\x00".encode())
     for row in rows:
         case_id, title = row[0], row[1]
         page = root / "cases" / f"{case_id}.html"
@@ -306,33 +306,34 @@ def index_language(root: Path, lang: str, cache: Path | None = None) -> dict:
             raise SearchIndexError(f"{page} has no data-pagefind-body measures block")
         site_chars.update(_HAN_RE.findall(plain_text("".join(blocks.values()))))
         site_chars.update(_HAN_RE.findall(title + row[2]))
-        doc = index_document(blocks, title, lang)
-        docs.append((case_id, doc))
-        digest.update(f"{case_id}\x00{doc}\x00".encode())
-    key = digest.hexdigest()[:20]
-    cached = cache / f"{lang}-{key}" if cache is not None else None
+        docs.append((case_id, index_document(blocks, title, lang)))
     if bundle.exists():
         shutil.rmtree(bundle)
-    if cached is not None and cached.is_dir():
-        shutil.copytree(cached / BUNDLE, bundle)
-        for name in (MAP_FILE, T2S_FILE):
-            shutil.copyfile(cached / Path(name).name, root / name)
-        return {"lang": lang, "cases": len(rows), "cached": True}
     shards = max(1, -(-len(docs) // SHARD_SIZE))
-    with tempfile.TemporaryDirectory(prefix="casebook-pagefind-") as tmp:
-        for k in range(shards):
-            src = Path(tmp) / f"site-{k}"
-            (src / "cases").mkdir(parents=True)
-            for case_id, doc in docs[k * SHARD_SIZE : (k + 1) * SHARD_SIZE]:
-                (src / "cases" / f"{case_id}.html").write_text(doc, encoding="utf-8")
-            out = shard_path(bundle, k)
-            if docs:
-                run_pagefind(src, out)
-            else:
-                out.mkdir(parents=True)
-            shutil.rmtree(src)
-            for name in UNUSED + (SHARD_UNUSED if k else ()):
-                (out / name).unlink(missing_ok=True)
+    kept: set[str] = set()
+    reused = 0
+    for k in range(shards):  # shard 0 first: the others are folders inside it
+        part = docs[k * SHARD_SIZE : (k + 1) * SHARD_SIZE]
+        out = shard_path(bundle, k)
+        digest = hashlib.sha256(f"{FORMAT}\x00{lang}\x00{k}\x00".encode())
+        for case_id, doc in part:
+            digest.update(f"{case_id}\x00{doc}\x00".encode())
+        name = f"{lang}-{k}-{digest.hexdigest()[:20]}"
+        kept.add(name)
+        if cache is not None and (cache / name).is_dir():
+            shutil.copytree(cache / name, out)
+            reused += 1
+            continue
+        _index_shard(part, out, unused=UNUSED + (SHARD_UNUSED if k else ()))
+        if cache is not None:
+            tmp = cache / f".{name}.tmp"
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.copytree(out, tmp, ignore=shutil.ignore_patterns("s[0-9]*") if k == 0 else None)
+            tmp.rename(cache / name)
+    if cache is not None:
+        for old in cache.glob(f"{lang}-*"):
+            if old.name not in kept:
+                shutil.rmtree(old, ignore_errors=True)
     # Result ids (fragment hashes) and where each case's head and measures end, in facets order.
     by_url: dict[str, tuple[str, int, int]] = {}
     for k in range(shards):
@@ -354,16 +355,22 @@ def index_language(root: Path, lang: str, cache: Path | None = None) -> dict:
         _json_bytes({"v": FORMAT, "shards": shards, "ids": ids, "heads": heads, "ends": ends})
     )
     (root / T2S_FILE).write_bytes(_json_bytes(t2s_table(site_chars)))
-    if cached is not None:
-        for old in cache.glob(f"{lang}-*"):
-            shutil.rmtree(old, ignore_errors=True)
-        tmp_cache = cache / f".{lang}-{key}.tmp"
-        shutil.rmtree(tmp_cache, ignore_errors=True)
-        shutil.copytree(bundle, tmp_cache / BUNDLE)
-        for name in (MAP_FILE, T2S_FILE):
-            shutil.copyfile(root / name, tmp_cache / Path(name).name)
-        tmp_cache.rename(cached)
-    return {"lang": lang, "cases": len(rows), "cached": False}
+    return {"lang": lang, "cases": len(rows), "shards": shards, "reused": reused}
+
+
+def _index_shard(docs: list[tuple[str, str]], out: Path, unused: tuple[str, ...]) -> None:
+    """Run Pagefind on one shard's documents, written to a temporary site, into ``out``."""
+    with tempfile.TemporaryDirectory(prefix="casebook-pagefind-") as tmp:
+        src = Path(tmp) / "site"
+        (src / "cases").mkdir(parents=True)
+        for case_id, doc in docs:
+            (src / "cases" / f"{case_id}.html").write_text(doc, encoding="utf-8")
+        if docs:
+            run_pagefind(src, out)
+        else:
+            out.mkdir(parents=True)
+    for name in unused:
+        (out / name).unlink(missing_ok=True)
 
 
 def index_site(site: Path, cache: Path | None = None) -> list[dict]:

@@ -7,6 +7,13 @@ since its last run in this process.
 Under ``mkdocs serve`` the hook also builds the search index (casebook.search) once every language
 has been built; ``casebook build`` indexes its own temporary copy (casebook/build.py), so a plain
 build does not index twice.
+
+``mkdocs serve --dirty`` (what scripts/serve.sh runs) rebuilds only the pages whose generated
+Markdown changed, so an edited record shows in a second or two. The hook makes that safe: it watches
+only the hand-written part of docs/ (the generated part changes because the hook wrote it, not
+because an editor did), gives the nav its titles without reading every page, turns MkDocs' warning
+about dirty builds into a notice so strict mode still applies to real problems, and forces a full
+rebuild when the theme overrides or mkdocs.yml change.
 """
 
 from __future__ import annotations
@@ -27,7 +34,10 @@ from casebook.site import generate
 log = logging.getLogger("mkdocs.hooks.casebook")
 _last: tuple | None = None
 _command: str | None = None
+_dirty = False
 _search_cache: Path | None = None
+_theme_key: tuple | None = None
+_indexer = None  # casebook.liveindex.BackgroundIndexer, once the first serve build is indexed
 
 
 def _signature(*folders: Path) -> tuple:
@@ -56,6 +66,8 @@ def on_pre_build(config) -> None:
         tuple(sorted(options.items())),
         _signature(cases, PACKAGE / "templates", PACKAGE / "data"),
     )
+    if _command == "serve" and _dirty:
+        _full_rebuild_if_theme_changed(root, docs)
     if key == _last:
         return
     try:
@@ -77,14 +89,60 @@ def on_pre_build(config) -> None:
 
 
 def on_startup(command, dirty) -> None:
-    global _command
-    _command = command
+    global _command, _dirty
+    _command, _dirty = command, dirty
+    if command == "serve" and dirty:
+        logging.getLogger("mkdocs.commands.build").addFilter(_dirty_notice)
+    elif command == "serve":
+        log.info("casebook: `mkdocs serve --dirty` (as scripts/serve.sh runs it) rebuilds only the changed pages")
+
+
+def _dirty_notice(record: logging.LogRecord) -> bool:
+    """MkDocs warns on every dirty build; under strict mode that warning alone would stop it."""
+    if record.levelno == logging.WARNING and record.getMessage().startswith("A 'dirty' build is being performed"):
+        record.levelno, record.levelname = logging.INFO, "INFO"
+    return True
+
+
+def _full_rebuild_if_theme_changed(root: Path, docs: Path) -> None:
+    """A dirty build re-renders only pages whose source changed; after a change to the theme
+    overrides or mkdocs.yml every page must be rebuilt, so every generated page is touched."""
+    global _theme_key
+    st = os.stat(root / "mkdocs.yml")
+    key = (*_signature(root / "overrides"), (st.st_mtime_ns, st.st_size))
+    if _theme_key is not None and key != _theme_key:
+        for page in docs.rglob("*.md"):
+            page.touch()
+        log.info("casebook: theme or configuration changed, rebuilding every page")
+    _theme_key = key
+
+
+def on_serve(server, config, builder):
+    """Watch the hand-written assets only: the generated pages change when the hook writes them,
+    which must not trigger a second rebuild (cases/, the templates and overrides/ are watched)."""
+    docs = Path(config.docs_dir)
+    server.unwatch(str(docs))
+    server.watch(str(docs / "assets"))
+    return server
+
+
+@event_priority(-200)  # after mkdocs-static-i18n, which sets up each language's nav (-100)
+def on_nav(nav, config, files):
+    """In a dirty rebuild the pages not rebuilt have no title yet; the nav (index pages only) needs them."""
+    if _dirty:
+        for page in nav.pages:
+            if page.markdown is None:
+                page.read_source(config)
+    return nav
 
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100), whose on_post_build builds the other languages
 def on_post_build(config) -> None:
-    """``mkdocs serve`` only: index the whole site once the last language is built."""
-    global _search_cache
+    """``mkdocs serve`` only: index the whole site once the last language is built.
+
+    The first build is indexed before serving starts; later rebuilds are indexed in the background
+    (casebook.liveindex) so the edited page reloads without waiting for Pagefind."""
+    global _search_cache, _indexer
     if _command != "serve":
         return
     i18n = config.plugins.get("i18n")
@@ -97,16 +155,26 @@ def on_post_build(config) -> None:
 
     if _search_cache is None:
         _search_cache = Path(tempfile.mkdtemp(prefix="casebook-search-cache-"))
+    site, cache = Path(config.site_dir), _search_cache
+
+    def index() -> str:
+        done = index_site(site, cache=cache)
+        return ", ".join(
+            f"{d['lang']} {d['cases']} ({d['shards'] - d['reused']}/{d['shards']} shards re-indexed)" for d in done
+        )
+
+    if _indexer is not None:
+        _indexer.request()
+        return
     t0 = time.perf_counter()
     try:
-        done = index_site(Path(config.site_dir), cache=_search_cache)
+        summary = index()
     except SearchIndexError as exc:
         raise PluginError(f"搜索索引失败：{exc}") from None
-    log.info(
-        "casebook: search index %s (%.1fs)",
-        ", ".join(f"{d['lang']} {d['cases']}{' cached' if d.get('cached') else ''}" for d in done),
-        time.perf_counter() - t0,
-    )
+    log.info("casebook: search index %s (%.1fs)", summary, time.perf_counter() - t0)
+    from casebook.liveindex import BackgroundIndexer
+
+    _indexer = BackgroundIndexer(index, log)
 
 
 def on_post_page(output: str, page, config) -> str:

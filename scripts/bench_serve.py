@@ -1,9 +1,16 @@
-"""Edit-to-reload time under `mkdocs serve`: `python scripts/bench_serve.py [N]` (default 1000)."""
+"""Edit-to-reload time under `mkdocs serve`: `python scripts/bench_serve.py [N] [--full]` (default 1000).
+
+Measures `mkdocs serve --dirty` (what scripts/serve.sh runs); `--full` measures plain `mkdocs serve`.
+"""
 
 import sys
 
 from casebook.bench import serve_reload
 from casebook.paths import project_root
 
-n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-print(f"mkdocs serve, {n} cases: edit → page shows it in {serve_reload(n, project_root() / 'bench-out'):.1f} s")
+args = [a for a in sys.argv[1:] if not a.startswith("--")]
+n = int(args[0]) if args else 1000
+dirty = "--full" not in sys.argv
+mode = "mkdocs serve --dirty" if dirty else "mkdocs serve"
+seconds = serve_reload(n, project_root() / "bench-out", dirty=dirty)
+print(f"{mode}, {n} cases: edit → page shows it in {seconds:.1f} s")

@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/casebook check
-exec .venv/bin/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+# --dirty: a rebuild re-renders only the pages an edit changed (hooks/casebook_hook.py keeps it exact).
+exec .venv/bin/mkdocs serve --dirty --dev-addr 127.0.0.1:8000 --livereload

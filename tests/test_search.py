@@ -160,7 +160,7 @@ def load_hook():
     return module
 
 
-def test_hook_indexes_once_per_serve_build_after_every_language(monkeypatch, tmp_path):
+def test_hook_indexes_the_first_serve_build_then_rebuilds_in_the_background(monkeypatch, tmp_path):
     hook = load_hook()
     calls = []
     monkeypatch.setattr(cbsearch, "index_site", lambda site, cache=None: calls.append((site, cache)) or [])
@@ -169,15 +169,58 @@ def test_hook_indexes_once_per_serve_build_after_every_language(monkeypatch, tmp
     hook.on_startup(command="build", dirty=False)
     hook.on_post_build(config)
     assert calls == []  # casebook build indexes its own copy
-    hook.on_startup(command="serve", dirty=False)
+    hook.on_startup(command="serve", dirty=True)
     i18n.building = True
     hook.on_post_build(config)  # the nested English build
     assert calls == []
     i18n.building = False
     hook.on_post_build(config)  # the outer build, after mkdocs-static-i18n built every language
-    assert [c[0] for c in calls] == [tmp_path]
+    assert [c[0] for c in calls] == [tmp_path]  # indexed before serving starts
     assert calls[0][1] is not None  # with a cache between rebuilds
+    assert hook._indexer.runs == 0
+    hook.on_post_build(config)  # a rebuild: returns at once, indexed by the background thread
+    assert hook._indexer.wait(timeout=30)
+    assert hook._indexer.runs == 1 and len(calls) == 2 and calls[1][1] == calls[0][1]
     assert getattr(hook.on_post_build, "mkdocs_priority", 0) < -100
+
+
+def test_only_changed_shards_are_indexed_again_and_the_result_is_the_same(real_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(cbsearch, "SHARD_SIZE", 8)  # 31 cases: 4 shards per language
+    runs = []
+    real_run = cbsearch.run_pagefind
+    monkeypatch.setattr(cbsearch, "run_pagefind", lambda src, out: runs.append(out) or real_run(src, out))
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(real_site, site)
+    cache.mkdir()
+    first = cbsearch.index_site(site, cache=cache)
+    assert [(d["shards"], d["reused"]) for d in first] == [(4, 0), (4, 0)] and len(runs) == 8
+    # Edit one case page (its measures), as a rebuild after editing one record would.
+    page = site / "cases/qingtian-qingfengxia.html"
+    text = page.read_text(encoding="utf-8")
+    assert "cb-measures" in text
+    page.write_text(
+        text.replace(
+            '<div class="cb-measures" data-pagefind-body>',
+            '<div class="cb-measures" data-pagefind-body><p>巡检标记</p>',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    runs.clear()
+    second = cbsearch.index_site(site, cache=cache)
+    assert [d["reused"] for d in second] == [3, 4] and len(runs) == 1  # one Chinese shard re-run
+    # The same files as indexing the edited site from scratch.
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh)
+    cbsearch.index_site(fresh)
+
+    def digest(root: Path) -> dict[str, str]:
+        files = [p for d in ("pagefind", "en/pagefind") for p in (root / d).rglob("*") if p.is_file()]
+        files += [root / sub / "search" / n for sub in ("", "en") for n in ("pagefind-map.json", "t2s.json")]
+        return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+    assert digest(site) == digest(fresh)
+    assert len(list(cache.iterdir())) == 8  # the replaced shard's old output is gone from the cache
 
 
 # --- the browser ----------------------------------------------------------------------------------
