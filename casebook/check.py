@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterable
@@ -52,6 +53,13 @@ def _load_and_check(files: list[Path]) -> list[tuple[Loaded, tuple[list[Problem]
     return out
 
 
+def _worker_load_and_check(files: list[Path]) -> list[tuple[Loaded, tuple[list[Problem], bool]]]:
+    # A worker only accumulates loaded records (trees, no reference cycles) and then exits: the
+    # cyclic garbage collector would only walk them again and again (a fifth of its time).
+    gc.disable()
+    return _load_and_check(files)
+
+
 def load_and_check(files: list[Path]) -> tuple[list[Loaded], list[Problem]]:
     """Load and check ``files``: per-record work in worker processes when there are many."""
     workers = min(os.cpu_count() or 1, 4)
@@ -62,7 +70,7 @@ def load_and_check(files: list[Path]) -> tuple[list[Loaded], list[Problem]]:
         size = -(-len(files) // (workers * 4))
         chunks = [files[i : i + size] for i in range(0, len(files), size)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = [r for part in pool.map(_load_and_check, chunks) for r in part]
+            results = [r for part in pool.map(_worker_load_and_check, chunks) for r in part]
     records = [rec for rec, _ in results]
     return records, check(records, divs, [found for _, found in results])
 

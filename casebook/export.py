@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 from xml.sax.saxutils import escape, quoteattr
@@ -14,11 +13,20 @@ from .model import Case
 FEED_SIZE = 50
 
 
+def _fields(value) -> dict:
+    """A dataclass instance as a dict of its fields, one level deep (the JSON encoder, written in C,
+    calls this for each nested record object and walks the lists, strings and numbers itself)."""
+    fields = getattr(type(value), "__dataclass_fields__", None)
+    if fields is None:
+        raise TypeError(f"not JSON data: {type(value).__name__}")
+    return {name: getattr(value, name) for name in fields}
+
+
 def case_dict(case: Case, catalog: Catalog) -> dict:
-    """A case as plain JSON-ready data, with the derived fields the site shows."""
-    d = dataclasses.asdict(case)
+    """A case as JSON-ready data (nested records via :func:`_fields`), with the derived fields the site shows."""
+    d = _fields(case)
     d.pop("extra", None)
-    d["region"] = [dataclasses.asdict(p) | {"name_en": p.name_en} for p in case.region]
+    d["region"] = [_fields(p) | {"name_en": p.name_en} for p in case.region]
     d["year"] = case.year
     d["model_kinds"] = list(catalog.kinds.get(case.id, ()))
     d["url"] = f"cases/{case.id}.html"
@@ -31,7 +39,8 @@ def cases_json(catalog: Catalog) -> bytes:
         "count": len(catalog.cases),
         "cases": [case_dict(c, catalog) for c in sorted(catalog.cases, key=lambda c: c.id)],
     }
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n").encode("utf-8")
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=_fields)
+    return (text + "\n").encode("utf-8")
 
 
 def _csv(rows: list[list]) -> bytes:

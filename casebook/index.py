@@ -115,12 +115,17 @@ def _related(cases: list[Case], kinds: dict[str, tuple[str, ...]], by_id: dict[s
 
     feats_of = {c.id: features(c) for c in cases}
     years = {c.id: int(c.year) for c in cases}
-    sets_of = {cid: set(f) for cid, f in feats_of.items()}
     for c in cases:
         for feat in feats_of[c.id]:
             postings[feat].append(c.id)
     weight = {"kind": 3, "place": 1, "topic": 1, "group": 1}
     place_weight = {"province": 1, "city": 1, "county": 2, "town": 2, "village": 2}
+    levels = {p.code: p.level for c in cases for p in c.region}
+    # Features as small integers (cheap to hash in the set intersections below), each with its
+    # weight, which is the same for every case that has it (a place code has one level).
+    number = {f: i for i, f in enumerate(postings)}
+    wfeat = [place_weight[levels[f[1]]] if f[0] == "place" else weight[f[0]] for f in postings]
+    sets_of = {cid: {number[f] for f in fs} for cid, fs in feats_of.items()}
     result: dict[str, list] = {}
     for c in cases:
         out: list[tuple[Case, str]] = []
@@ -138,15 +143,11 @@ def _related(cases: list[Case], kinds: dict[str, tuple[str, ...]], by_id: dict[s
             if len(candidates) >= _CANDIDATE_CAP:
                 break
         mine = sets_of[c.id]
-        levels = {p.code: p.level for p in c.region}
         scored = []
         for cid in dict.fromkeys(candidates):
             if cid in seen:
                 continue
-            other = by_id[cid]
-            score = 0
-            for feat in sets_of[other.id] & mine:
-                score += place_weight[levels[feat[1]]] if feat[0] == "place" else weight[feat[0]]
+            score = sum(map(wfeat.__getitem__, sets_of[cid] & mine))
             if score >= 2:
                 scored.append((-score, -years[cid], cid))
         for _, _, cid in sorted(scored)[: max(0, RELATED_LIMIT - len(out))]:
@@ -155,8 +156,10 @@ def _related(cases: list[Case], kinds: dict[str, tuple[str, ...]], by_id: dict[s
     return result
 
 
-def build_catalog(all_cases: list[Case]) -> Catalog:
-    """Index ``all_cases``; withdrawn cases keep their page but are left out of every index."""
+def build_catalog(all_cases: list[Case], related: bool = True) -> Catalog:
+    """Index ``all_cases``; withdrawn cases keep their page but are left out of every index.
+
+    With ``related=False`` the related cases (the one costly part) are left for :func:`add_related`."""
     all_cases = sorted(all_cases, key=lambda c: c.id)
     cases = [c for c in all_cases if c.published]
     by_id = {c.id: c for c in all_cases}
@@ -201,5 +204,11 @@ def build_catalog(all_cases: list[Case]) -> Catalog:
         by_source=ordered["source"],
         sources=sources,
         kinds=kinds,
-        related=_related(cases, kinds, by_id),
+        related=_related(cases, kinds, by_id) if related else {},
     )
+
+
+def add_related(catalog: Catalog) -> None:
+    """Fill in ``catalog.related`` (see ``build_catalog(..., related=False)``)."""
+    published = [c for c in catalog.all_records if c.published]  # in id order, as build_catalog has them
+    catalog.related = _related(published, catalog.kinds, catalog.by_id)

@@ -12,7 +12,7 @@ import json
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import jinja2
 import yaml
@@ -107,20 +107,28 @@ class Ctx:
         return ui()[key][self.lang]
 
     def item(self, case: Case) -> Markup:
-        """A case's entry in a listing. A case appears in a dozen listings; its entry depends only on
-        the language and the folder of the page, so it is rendered once per pair."""
-        cache = self.catalog.__dict__.setdefault("_item_cache", {})
-        key = (self.lang, posixpath.dirname(self.page), case.id)
-        if key not in cache:
-            cache[key] = environment().get_template("_macros.j2").module.case_item(case, self)
-        return cache[key]
+        """A case's entry in a listing (it appears in a dozen listings)."""
+        return self.fragment("case_item", case.id, case)
+
+    def fragment(self, macro: str, key, *args) -> Markup:
+        """``macro(*args, c)`` from _macros.j2, rendered once per language, page folder and ``key``.
+
+        For pieces many pages repeat (listing entries, breadcrumbs, chips, related cases): what
+        they show depends only on the arguments (named by ``key``), the language and, through
+        relative links, the folder of the page."""
+        cache = self.catalog.__dict__.setdefault("_fragment_cache", {})
+        full = (macro, self.lang, self.folder, key)
+        hit = cache.get(full)
+        if hit is None:
+            hit = cache[full] = getattr(environment().get_template("_macros.j2").module, macro)(*args, self)
+        return hit
 
     def url(self, to_page: str) -> str:
         return _rel_from(self.folder, to_page)
 
-    @property
+    @cached_property
     def folder(self) -> str:
-        return self.__dict__.setdefault("_folder", posixpath.dirname(self.page))
+        return posixpath.dirname(self.page)
 
     def asset(self, path: str) -> str:
         """A URL to a file at the site root (assets, data); English pages sit one level deeper."""
@@ -216,6 +224,9 @@ def fmt_number(x: float | None, lang: str) -> str:
     return f"{x:,.6g}" if lang == "en" else f"{x:,}"
 
 
+_PREFIX = {"more-than": "> ", "at-least": "≥ ", "nearly": "≲ ", "about": "≈ "}
+
+
 def unit_label(unit: str, lang: str) -> Markup:
     """The unit in the page language; on English pages a unit with no English label stays Chinese, marked."""
     if lang == "zh":
@@ -233,15 +244,13 @@ def amount_text(a, unit: str, lang: str) -> Markup:
         core = f"{fmt_number(a.low, lang)}–{fmt_number(a.high, lang)}"
     else:
         core = fmt_number(a.value, lang)
-    prefix = {
-        "more-than": "> ",
-        "at-least": "≥ ",
-        "nearly": "≲ ",
-        "about": "≈ ",
-        "several": "several × " if lang == "en" else "数 × ",
-    }.get(q, "")
+    if q == "several":
+        prefix = "several × " if lang == "en" else "数 × "
+    else:
+        prefix = _PREFIX.get(q, "")
     label = unit_label(unit, lang)
-    return Markup.escape(f"{prefix}{core}") + (Markup(" ") + label if str(label) else Markup(""))
+    text = Markup.escape(prefix + core)
+    return Markup(f"{text} {label}") if label else text
 
 
 def figure_value(f: Figure, lang: str) -> Markup:
@@ -292,6 +301,7 @@ def meta_json(value: str) -> Markup:
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        auto_reload=False,  # no stat() per page; generate() starts from a fresh environment instead
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

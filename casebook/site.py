@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
@@ -11,10 +12,10 @@ from pathlib import Path
 
 from . import export, facets
 from .check import find_records, load_and_check
-from .index import Catalog, build_catalog
+from .index import Catalog, add_related, build_catalog
 from .model import Case, build_case
 from .problems import ProblemsFound
-from .render import LANGS, Ctx, docs_path, pages, render, ui
+from .render import LANGS, Ctx, docs_path, environment, pages, render, ui
 from .write import WriteStats, remove_stale, write_files
 
 
@@ -27,18 +28,24 @@ class GenerateResult:
 
 def load_cases(cases_dir: Path) -> list[Case]:
     """Load and check every record; raise :class:`ProblemsFound` with all problems if any."""
-    records, problems = load_and_check(find_records([cases_dir]))
-    if problems:
-        raise ProblemsFound(problems)
-    root = cases_dir.parent
-    out = []
-    for rec in records:
-        try:
-            rel = Path(rec.path).resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            rel = rec.path
-        out.append(build_case(rec.data, rel))
-    return out
+    enabled = gc.isenabled()
+    gc.disable()  # thousands of acyclic record trees arriving: nothing for the collector to find
+    try:
+        records, problems = load_and_check(find_records([cases_dir]))
+        if problems:
+            raise ProblemsFound(problems)
+        root = cases_dir.parent.resolve()
+        out = []
+        for rec in records:
+            try:
+                rel = Path(rec.path).resolve().relative_to(root).as_posix()
+            except ValueError:
+                rel = rec.path
+            out.append(build_case(rec.data, rel))
+        return out
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def language_files(catalog: Catalog, lang: str, options: dict) -> dict[str, bytes]:
@@ -77,41 +84,66 @@ def generate(cases_dir: Path, docs_dir: Path, options: dict | None = None) -> Ge
     With many cases each language is rendered and written by its own process (the catalog is
     shared by fork, not copied); the result does not depend on it.
     """
-    global _JOB
     options = options or {}
     timings: dict[str, float] = {}
+    environment.cache_clear()  # templates edited under `mkdocs serve` take effect on the next build
     t0 = time.perf_counter()
     cases = load_cases(cases_dir)
     timings["check"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    catalog = build_catalog(cases)
+    catalog = build_catalog(cases, related=False)
     timings["index"] = time.perf_counter() - t1
     t2 = time.perf_counter()
-    if len(cases) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        _JOB = (catalog, options, docs_dir)
-        try:
-            with ProcessPoolExecutor(len(LANGS), mp_context=multiprocessing.get_context("fork")) as pool:
-                futures = [pool.submit(_render_and_write, lang) for lang in LANGS]
-                common = data_files(catalog)  # meanwhile, in this process
-                stats = write_files(docs_dir, common)
-                results = [f.result() for f in futures]
-        finally:
-            _JOB = None
-    else:
-        common = data_files(catalog)
-        stats = write_files(docs_dir, common)
-        results = []
-        for lang in LANGS:
-            files = language_files(catalog, lang, options)
-            results.append((set(files), write_files(docs_dir, files)))
-    wanted = set(common)
-    for names, part in results:
-        wanted |= names
-        stats.written += part.written
-        stats.unchanged += part.unchanged
-        stats.bytes += part.bytes
+    # The records and the catalog live until the end: frozen, the garbage collector stops walking
+    # them during rendering (and forked workers do not copy them by touching them): -20% time.
+    gc.freeze()
+    try:
+        stats, wanted = _render_all(catalog, options, docs_dir)
+    finally:
+        gc.unfreeze()
     timings["render and write"] = time.perf_counter() - t2
     t3 = time.perf_counter()
     stats.removed = remove_stale(docs_dir, wanted)
     timings["clean"] = time.perf_counter() - t3
     return GenerateResult(catalog, stats, timings)
+
+
+def _data_and_write() -> tuple[set[str], WriteStats]:
+    catalog, _options, docs = _JOB  # type: ignore[misc]
+    files = data_files(catalog)
+    return set(files), write_files(docs, files)
+
+
+def _render_all(catalog: Catalog, options: dict, docs_dir: Path) -> tuple[WriteStats, set[str]]:
+    """Data downloads, then every page of each language. With many cases: the downloads (which do
+    not need related cases) in one process while this one finds the related cases, then one
+    process per language."""
+    global _JOB
+    results: list[tuple[set[str], WriteStats]] = []
+    if len(catalog.all_records) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        fork = multiprocessing.get_context("fork")
+        _JOB = (catalog, options, docs_dir)
+        try:
+            with ProcessPoolExecutor(1, mp_context=fork) as data_pool:
+                data = data_pool.submit(_data_and_write)
+                add_related(catalog)
+                gc.freeze()
+                with ProcessPoolExecutor(len(LANGS), mp_context=fork) as pool:
+                    futures = [pool.submit(_render_and_write, lang) for lang in LANGS]
+                    results = [data.result()] + [f.result() for f in futures]
+        finally:
+            _JOB = None
+    else:
+        add_related(catalog)
+        common = data_files(catalog)
+        results.append((set(common), write_files(docs_dir, common)))
+        for lang in LANGS:
+            files = language_files(catalog, lang, options)
+            results.append((set(files), write_files(docs_dir, files)))
+    stats, wanted = WriteStats(), set()
+    for names, part in results:
+        wanted |= names
+        stats.written += part.written
+        stats.unchanged += part.unchanged
+        stats.bytes += part.bytes
+    return stats, wanted

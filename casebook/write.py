@@ -50,7 +50,12 @@ def write_files(docs: Path, files: dict[str, bytes]) -> WriteStats:
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
-        tmp = target.with_name(target.name + ".tmp")
+            # A new file: written in one go, exclusively (no reader can have an old version of it).
+            with open(target, "xb") as fh:
+                fh.write(content)
+            stats.written += 1
+            continue
+        tmp = target.with_name(target.name + ".tmp")  # a changed file is replaced whole
         tmp.write_bytes(content)
         tmp.replace(target)
         stats.written += 1
