@@ -388,12 +388,24 @@ def _term_title(lang: str, vocab_kind: str | None, key: str) -> str:
 
 def pages(catalog: Catalog, lang: str, options: dict | None = None) -> Iterator[tuple[str, str]]:
     """Every generated page of one language as (docs path without language suffix, Markdown)."""
+    yield from case_pages(catalog, lang, options)
+    yield from index_pages(catalog, lang, options)
+
+
+def case_pages(catalog: Catalog, lang: str, options: dict | None = None) -> Iterator[tuple[str, str]]:
+    """A page per case (the only pages that show related cases)."""
+    options = options or {}
+    for case in catalog.all_records:
+        page = case_page(case.id)
+        ctx = Ctx(lang, page, catalog, options)
+        yield page, render("case.md.j2", ctx, case=case, related=catalog.related.get(case.id, []))
+
+
+def index_pages(catalog: Catalog, lang: str, options: dict | None = None) -> Iterator[tuple[str, str]]:
+    """The home page and every index: listings, regions, vocabularies, years, sources."""
     options = options or {}
     ctx = lambda page: Ctx(lang, page, catalog, options)  # noqa: E731
     yield "index.md", render("home.md.j2", ctx("index.md"))
-    for case in catalog.all_records:
-        page = case_page(case.id)
-        yield page, render("case.md.j2", ctx(page), case=case, related=catalog.related.get(case.id, []))
     # All cases, paginated.
     yield from _listing_pages(
         "cases", "index", Labels(lang).all_cases, catalog.cases, lang, catalog, options, {"kind": None, "source": None}

@@ -15,7 +15,7 @@ from .check import find_records, load_and_check
 from .index import Catalog, add_related, build_catalog
 from .model import Case, build_case
 from .problems import ProblemsFound
-from .render import LANGS, Ctx, docs_path, environment, pages, render, ui
+from .render import LANGS, Ctx, case_pages, docs_path, environment, index_pages, render, ui
 from .write import WriteStats, remove_stale, write_files
 
 
@@ -34,14 +34,11 @@ def load_cases(cases_dir: Path) -> list[Case]:
         records, problems = load_and_check(find_records([cases_dir]))
         if problems:
             raise ProblemsFound(problems)
-        root = cases_dir.parent.resolve()
+        root = os.path.realpath(cases_dir.parent)
         out = []
         for rec in records:
-            try:
-                rel = Path(rec.path).resolve().relative_to(root).as_posix()
-            except ValueError:
-                rel = rec.path
-            out.append(build_case(rec.data, rel))
+            rel = os.path.relpath(os.path.realpath(rec.path), root).replace(os.sep, "/")
+            out.append(build_case(rec.data, rec.path if rel.startswith("../") else rel))
         return out
     finally:
         if enabled:
@@ -50,10 +47,19 @@ def load_cases(cases_dir: Path) -> list[Case]:
 
 def language_files(catalog: Catalog, lang: str, options: dict) -> dict[str, bytes]:
     """Every page of one language, keyed by its path under ``docs/``."""
-    files = {docs_path(page, lang): text.encode("utf-8") for page, text in pages(catalog, lang, options)}
+    return index_files(catalog, lang, options) | case_files(catalog, lang, options)
+
+
+def index_files(catalog: Catalog, lang: str, options: dict) -> dict[str, bytes]:
+    """The pages of one language that do not need related cases."""
+    files = {docs_path(page, lang): text.encode("utf-8") for page, text in index_pages(catalog, lang, options)}
     page = "search/index.md"
     files[docs_path(page, lang)] = render("search.md.j2", Ctx(lang, page, catalog, options)).encode("utf-8")
     return files
+
+
+def case_files(catalog: Catalog, lang: str, options: dict) -> dict[str, bytes]:
+    return {docs_path(page, lang): text.encode("utf-8") for page, text in case_pages(catalog, lang, options)}
 
 
 def data_files(catalog: Catalog) -> dict[str, bytes]:
@@ -68,13 +74,24 @@ def data_files(catalog: Catalog) -> dict[str, bytes]:
     return files
 
 
-_JOB: tuple | None = None  # (catalog, options, docs) inherited by forked workers
+_JOB: tuple | None = None  # (catalog, options, docs, related queue) inherited by forked workers
 PARALLEL_FROM = 300  # cases; below this a second process costs more than it saves
 
 
 def _render_and_write(lang: str) -> tuple[set[str], WriteStats]:
-    catalog, options, docs = _JOB  # type: ignore[misc]
-    files = language_files(catalog, lang, options)
+    catalog, options, docs, related = _JOB  # type: ignore[misc]
+    files = index_files(catalog, lang, options)  # meanwhile the parent finds the related cases
+    ids = related.get()
+    if ids is None:
+        raise RuntimeError("finding related cases failed")
+    catalog.related = {cid: [(catalog.by_id[o], rel) for o, rel in pairs] for cid, pairs in ids.items()}
+    files |= case_files(catalog, lang, options)
+    return set(files), write_files(docs, files)
+
+
+def _data_and_write() -> tuple[set[str], WriteStats]:
+    catalog, _options, docs, _related = _JOB  # type: ignore[misc]
+    files = data_files(catalog)
     return set(files), write_files(docs, files)
 
 
@@ -108,29 +125,29 @@ def generate(cases_dir: Path, docs_dir: Path, options: dict | None = None) -> Ge
     return GenerateResult(catalog, stats, timings)
 
 
-def _data_and_write() -> tuple[set[str], WriteStats]:
-    catalog, _options, docs = _JOB  # type: ignore[misc]
-    files = data_files(catalog)
-    return set(files), write_files(docs, files)
-
-
 def _render_all(catalog: Catalog, options: dict, docs_dir: Path) -> tuple[WriteStats, set[str]]:
-    """Data downloads, then every page of each language. With many cases: the downloads (which do
-    not need related cases) in one process while this one finds the related cases, then one
-    process per language."""
+    """Data downloads and every page of each language.
+
+    With many cases: three forked workers (the downloads; each language) start at once, while this
+    process finds the related cases; a language worker renders its index pages, then receives the
+    related cases (as ids, through a queue) and renders the case pages."""
     global _JOB
     results: list[tuple[set[str], WriteStats]] = []
     if len(catalog.all_records) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         fork = multiprocessing.get_context("fork")
-        _JOB = (catalog, options, docs_dir)
+        related = fork.SimpleQueue()
+        _JOB = (catalog, options, docs_dir, related)
         try:
-            with ProcessPoolExecutor(1, mp_context=fork) as data_pool:
-                data = data_pool.submit(_data_and_write)
-                add_related(catalog)
-                gc.freeze()
-                with ProcessPoolExecutor(len(LANGS), mp_context=fork) as pool:
-                    futures = [pool.submit(_render_and_write, lang) for lang in LANGS]
-                    results = [data.result()] + [f.result() for f in futures]
+            with ProcessPoolExecutor(1 + len(LANGS), mp_context=fork) as pool:
+                futures = [pool.submit(_data_and_write)] + [pool.submit(_render_and_write, lang) for lang in LANGS]
+                ids = None
+                try:
+                    add_related(catalog)
+                    ids = {cid: [(o.id, rel) for o, rel in pairs] for cid, pairs in catalog.related.items()}
+                finally:
+                    for _ in LANGS:
+                        related.put(ids)  # None tells the workers to stop
+                results = [f.result() for f in futures]
         finally:
             _JOB = None
     else:

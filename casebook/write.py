@@ -6,6 +6,7 @@ editors' and is never touched.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,15 +70,15 @@ def remove_stale(docs: Path, wanted: set[str]) -> int:
         if name not in wanted and (docs / name).exists():
             (docs / name).unlink()
             removed += 1
+    base = str(docs)
     for d in OWNED_DIRS:
-        root = docs / d
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*"), reverse=True):
-            rel = path.relative_to(docs).as_posix()
-            if path.is_file() and rel not in wanted:
-                path.unlink()
-                removed += 1
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+        root = os.path.join(base, d)
+        for dirpath, _dirs, files in os.walk(root, topdown=False):
+            rel_dir = os.path.relpath(dirpath, base).replace(os.sep, "/")
+            for name in files:
+                if f"{rel_dir}/{name}" not in wanted:
+                    os.unlink(os.path.join(dirpath, name))
+                    removed += 1
+            if dirpath != root and not os.listdir(dirpath):
+                os.rmdir(dirpath)
     return removed

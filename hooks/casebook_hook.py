@@ -9,7 +9,7 @@ has been built; ``casebook build`` indexes its own temporary copy (casebook/buil
 build does not index twice.
 
 ``mkdocs serve --dirty`` (what scripts/serve.sh runs) rebuilds only the pages whose generated
-Markdown changed, so an edited record shows in a second or two. The hook makes that safe: it watches
+Markdown changed, so an edited record shows within seconds. The hook makes that safe: it watches
 only the hand-written part of docs/ (the generated part changes because the hook wrote it, not
 because an editor did), gives the nav its titles without reading every page, turns MkDocs' warning
 about dirty builds into a notice so strict mode still applies to real problems, and forces a full

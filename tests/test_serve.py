@@ -91,7 +91,10 @@ def test_an_edited_record_shows_after_one_quick_rebuild(served, browser, real_si
     text = record.read_text(encoding="utf-8")
     assert "\nsummary: " in text
     start = len(server.log)
-    record.write_text(text.replace("\nsummary: ", f"\nsummary: {MARK}", 1), encoding="utf-8")
+    # Saved the way editors save (a new file renamed over the old one): one change event.
+    tmp = record.with_name(record.name + ".swp")
+    tmp.write_text(text.replace("\nsummary: ", f"\nsummary: {MARK}", 1), encoding="utf-8")
+    os.replace(tmp, record)
     server.wait_log("Documentation built", after=start)
     after = server.get("cases/qingtian-qingfengxia.html")
     assert MARK in after
@@ -120,7 +123,9 @@ def test_a_theme_change_rebuilds_every_page(served):
     server, work = served
     partial = work / "overrides/partials/header.html"
     start = len(server.log)
-    partial.write_text(partial.read_text(encoding="utf-8") + "<!-- cb-theme-probe -->\n", encoding="utf-8")
+    tmp = partial.with_name(partial.name + ".swp")
+    tmp.write_text(partial.read_text(encoding="utf-8") + "<!-- cb-theme-probe -->\n", encoding="utf-8")
+    os.replace(tmp, partial)
     server.wait_log("Documentation built", after=start)
     assert any("rebuilding every page" in line for line in server.log[start:])
     # A page nothing else changed: only a full rebuild puts the new header in it.
