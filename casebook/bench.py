@@ -237,10 +237,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def serve_reload(n: int, work: Path, dirty: bool = True) -> float:
+def serve_reload(n: int, work: Path, dirty: bool = True) -> tuple[float, float | None]:
     """Seconds from saving an edited record to the served page showing the edit, under ``mkdocs serve``
-    (``--dirty``, as scripts/serve.sh runs it, unless ``dirty`` is false). The server's log is kept in
-    ``work``/serve-N.log."""
+    (``--dirty``, as scripts/serve.sh runs it, unless ``dirty`` is false), and until the server logs
+    that the search index caught up (None if it does not within a minute). The server's log is
+    kept in ``work``/serve-N.log."""
     import urllib.request
 
     cases = work / f"cases-{n}"
@@ -274,16 +275,29 @@ def serve_reload(n: int, work: Path, dirty: bool = True) -> float:
         time.sleep(3)  # let the first serve build settle
         marker = f"基准标记{int(time.time())}"
         record.write_text(original.replace("summary: ", f"summary: {marker}", 1), encoding="utf-8")
+        logged = logfile.tell()
         start = time.perf_counter()
-        while time.perf_counter() - start < 300:
+        shown = None
+        while shown is None and time.perf_counter() - start < 300:
             try:
                 with urllib.request.urlopen(url, timeout=5) as resp:
                     if marker in resp.read().decode("utf-8"):
-                        return time.perf_counter() - start
+                        shown = time.perf_counter() - start
             except OSError:
                 pass
+            if shown is None:
+                time.sleep(0.2)
+        if shown is None:
+            raise RuntimeError("the edit never showed up")
+        logfile.flush()
+        log = Path(logfile.name)
+        while time.perf_counter() - start < shown + 60:
+            with open(log, encoding="utf-8") as fh:
+                fh.seek(logged)
+                if "search index updated" in fh.read():
+                    return shown, time.perf_counter() - start
             time.sleep(0.2)
-        raise RuntimeError("the edit never showed up")
+        return shown, None
     finally:
         record.write_text(original, encoding="utf-8")
         server.terminate()
