@@ -19,22 +19,27 @@ _BLOCK = re.compile(re.escape(OPEN) + r"\n(.*?)\n" + re.escape(CLOSE), re.S)
 _PLACED = re.compile(r"<p>CBRAWBLOCK(\d+)X</p>")
 
 
+_START = re.compile(r'^<div class="cb-', re.M)
+_DIV = re.compile(r"<div|</div>")
+
+
 def mark(markdown: str) -> str:
-    """Fence every top-level ``<div class="cb-…">`` block (to its matching ``</div>``)."""
+    """Fence every top-level ``<div class="cb-…">`` block (from its line to the line of its matching
+    ``</div>``)."""
     out: list[str] = []
-    depth = 0
-    for line in markdown.split("\n"):
-        if depth == 0 and line.startswith('<div class="cb-'):
-            out.append(OPEN)
-        if depth or line.startswith('<div class="cb-'):
-            depth += line.count("<div") - line.count("</div>")
-            out.append(line)
-            if depth <= 0:
-                depth = 0
-                out.append(CLOSE)
-            continue
-        out.append(line)
-    return "\n".join(out)
+    pos = 0
+    while (start := _START.search(markdown, pos)) is not None:
+        depth, end = 0, len(markdown)
+        for tag in _DIV.finditer(markdown, start.start()):
+            depth += -1 if tag.group() == "</div>" else 1
+            if depth == 0:
+                end = markdown.find("\n", tag.end())
+                end = len(markdown) if end < 0 else end
+                break
+        out += (markdown[pos : start.start()], OPEN, "\n", markdown[start.start() : end], "\n", CLOSE)
+        pos = end
+    out.append(markdown[pos:])
+    return "".join(out)
 
 
 def stash(markdown: str) -> tuple[str, list[str]]:
