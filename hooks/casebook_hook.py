@@ -118,11 +118,16 @@ def _full_rebuild_if_theme_changed(root: Path, docs: Path) -> None:
 
 
 def on_serve(server, config, builder):
-    """Watch the hand-written assets only: the generated pages change when the hook writes them,
-    which must not trigger a second rebuild (cases/, the templates and overrides/ are watched)."""
+    """Watch only the hand-written part of docs/ (assets, any page an editor adds): the generated
+    part changes when the hook writes it, which must not trigger a second rebuild (cases/, the
+    templates and overrides/ are watched through mkdocs.yml)."""
+    from casebook.write import OWNED_DIRS, OWNED_FILES
+
     docs = Path(config.docs_dir)
     server.unwatch(str(docs))
-    server.watch(str(docs / "assets"))
+    for entry in sorted(docs.iterdir()):
+        if entry.name not in OWNED_DIRS and entry.name not in OWNED_FILES:
+            server.watch(str(entry), recursive=entry.is_dir())
     return server
 
 

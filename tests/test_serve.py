@@ -131,3 +131,14 @@ def test_a_theme_change_rebuilds_every_page(served):
     # A page nothing else changed: only a full rebuild puts the new header in it.
     assert "cb-theme-probe" in server.get("en/cases/fufeng-sanjia-project.html")
     assert "cb-theme-probe" in server.get("regions/index.html")
+
+
+def test_hand_written_assets_are_still_watched(served):
+    server, work = served
+    css = work / "docs/assets/casebook.css"
+    start = len(server.log)
+    tmp = css.with_name(css.name + ".swp")
+    tmp.write_text(css.read_text(encoding="utf-8") + "/* cb-asset-probe */\n", encoding="utf-8")
+    os.replace(tmp, css)
+    server.wait_log("Documentation built", after=start)
+    assert "cb-asset-probe" in server.get("assets/casebook.css")
