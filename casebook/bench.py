@@ -120,8 +120,8 @@ def measure(n: int, work: Path) -> Run:
     env = dict(os.environ, CASEBOOK_CASES=str(cases), CASEBOOK_ROOT=str(project_root()), NO_MKDOCS_2_WARNING="1")
     env.setdefault("SOURCE_DATE_EPOCH", "1767225600")
     run.stages["check"], _ = timed([PY, "-m", "casebook", "check", str(cases)], env=env)
-    gen = f"from pathlib import Path; from casebook.site import generate; generate(Path({str(cases)!r}), Path({str(proj / 'docs')!r}), {{}})"
-    run.stages["generation"], _ = timed([PY, "-c", gen], env=env)
+    gen = [PY, "-m", "casebook", "docs", "--cases", str(cases), "--docs", str(proj / "docs")]
+    run.stages["generation"], _ = timed(gen, env=env)
     site = work / f"site-{n}"
     shutil.rmtree(site, ignore_errors=True)
     stage, lines = timed(

@@ -45,3 +45,39 @@ def test_parallel_generation_writes_what_the_sequential_one_writes(records, tmp_
     # Run again over its own output: nothing is rewritten.
     again = site.generate(records, tmp_path / "two")
     assert again.stats.written == 0 and again.stats.unchanged == two.stats.written
+
+
+def test_docs_command_generates_and_reports_problems_by_line(tmp_path):
+    """`casebook docs` (the build's first step, run as the console script runs it: output flushed,
+    then a hard exit)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from .conftest import FIXTURES, ROOT
+
+    env = dict(os.environ, CASEBOOK_ROOT=str(ROOT))
+    cmd = [
+        sys.executable,
+        "-m",
+        "casebook",
+        "docs",
+        "--cases",
+        str(FIXTURES / "cases"),
+        "--docs",
+        str(tmp_path / "docs"),
+    ]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "写入" in proc.stdout and (tmp_path / "docs/cases/index.md").is_file()
+    bad = tmp_path / "cases"
+    shutil.copytree(FIXTURES / "cases", bad)
+    record = sorted(bad.rglob("*.yaml"))[0]
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("\ntheme: ", "\ntheme: no-such-theme-", 1), encoding="utf-8"
+    )
+    cmd[cmd.index("--cases") + 1] = str(bad)
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert f"cases/{record.relative_to(bad).as_posix()}:" in proc.stderr
