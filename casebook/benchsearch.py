@@ -297,22 +297,13 @@ def report(results: list[dict]) -> str:
         lines.append(f"| {label} | " + " | ".join(fn(r) for r in results) + " |")
 
     row("index time (both languages)", lambda r: f"{r['index_s']} s")
-    row(
-        "index on disk, zh (pagefind/ + map + t2s)",
-        lambda r: kb(
-            r["sizes"]["zh"]["pagefind_bytes"]
-            + r["sizes"]["zh"]["pagefind-map.json_bytes"]
-            + r["sizes"]["zh"]["t2s.json_bytes"]
-        ),
-    )
-    row(
-        "index on disk, en",
-        lambda r: kb(
-            r["sizes"]["en"]["pagefind_bytes"]
-            + r["sizes"]["en"]["pagefind-map.json_bytes"]
-            + r["sizes"]["en"]["t2s.json_bytes"]
-        ),
-    )
+
+    def index_bytes(r: dict, lang: str) -> str:
+        sizes = r["sizes"][lang]
+        return kb(sizes["pagefind_bytes"] + sizes["pagefind-map.json_bytes"] + sizes["t2s.json_bytes"])
+
+    row("index on disk, zh (pagefind/ + map + t2s)", lambda r: index_bytes(r, "zh"))
+    row("index on disk, en", lambda r: index_bytes(r, "en"))
     row(
         "facets.json zh (raw / sent)",
         lambda r: f"{kb(r['sizes']['zh']['facets.json_bytes'])} / {kb(r['sizes']['zh']['facets.json_sent_bytes'])}",

@@ -7,6 +7,7 @@ browser download is never used.
 from __future__ import annotations
 
 import functools
+import hashlib
 import http.server
 import os
 import socket
@@ -33,6 +34,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-features=Translate,OptimizationHints,MediaRouter",
 ]
+
+
+def digest(root: Path) -> dict[str, str]:
+    """Every file under ``root`` (relative path) → its SHA-256: two trees are equal when these are."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def build_site(

@@ -63,6 +63,13 @@ class Server:
         self.proc.wait(timeout=20)
 
 
+def save(path: Path, text: str) -> None:
+    """Save the way editors do (a new file renamed over the old one): one change event."""
+    tmp = path.with_name(path.name + ".swp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def nav(html: str) -> str:
     m = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>', html, re.S)
     assert m, "no primary nav"
@@ -91,10 +98,7 @@ def test_an_edited_record_shows_after_one_quick_rebuild(served, browser, real_si
     text = record.read_text(encoding="utf-8")
     assert "\nsummary: " in text
     start = len(server.log)
-    # Saved the way editors save (a new file renamed over the old one): one change event.
-    tmp = record.with_name(record.name + ".swp")
-    tmp.write_text(text.replace("\nsummary: ", f"\nsummary: {MARK}", 1), encoding="utf-8")
-    os.replace(tmp, record)
+    save(record, text.replace("\nsummary: ", f"\nsummary: {MARK}", 1))
     server.wait_log("Documentation built", after=start)
     after = server.get("cases/qingtian-qingfengxia.html")
     assert MARK in after
@@ -123,9 +127,7 @@ def test_a_theme_change_rebuilds_every_page(served):
     server, work = served
     partial = work / "overrides/partials/header.html"
     start = len(server.log)
-    tmp = partial.with_name(partial.name + ".swp")
-    tmp.write_text(partial.read_text(encoding="utf-8") + "<!-- cb-theme-probe -->\n", encoding="utf-8")
-    os.replace(tmp, partial)
+    save(partial, partial.read_text(encoding="utf-8") + "<!-- cb-theme-probe -->\n")
     server.wait_log("Documentation built", after=start)
     assert any("rebuilding every page" in line for line in server.log[start:])
     # A page nothing else changed: only a full rebuild puts the new header in it.
@@ -137,8 +139,6 @@ def test_hand_written_assets_are_still_watched(served):
     server, work = served
     css = work / "docs/assets/casebook.css"
     start = len(server.log)
-    tmp = css.with_name(css.name + ".swp")
-    tmp.write_text(css.read_text(encoding="utf-8") + "/* cb-asset-probe */\n", encoding="utf-8")
-    os.replace(tmp, css)
+    save(css, css.read_text(encoding="utf-8") + "/* cb-asset-probe */\n")
     server.wait_log("Documentation built", after=start)
     assert "cb-asset-probe" in server.get("assets/casebook.css")

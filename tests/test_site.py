@@ -3,7 +3,6 @@ escaping, strictness, reproducibility, and a failed build that leaves the old si
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 from html.parser import HTMLParser
@@ -12,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from .conftest import FIXTURES, ROOT, build_site
+from .conftest import FIXTURES, ROOT, build_site, digest
 
 
 class Page(HTMLParser):
@@ -264,14 +263,6 @@ def test_real_cases_build_strict(real_site):
     assert (real_site / "cases" / "longli-express-logistics-party-committee.html").is_file()
     assert (real_site / "en" / "cases" / "longli-express-logistics-party-committee.html").is_file()
     assert len(list((real_site / "cases").glob("*.html"))) == len(list((ROOT / "cases").rglob("*.yaml"))) + 1
-
-
-def digest(site: Path) -> dict[str, str]:
-    return {
-        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(site.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_two_builds_are_byte_identical(real_site, tmp_path):
