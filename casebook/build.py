@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 from .paths import project_root
-from .problems import summary
 
 
 def source_date_epoch(root: Path) -> str:
@@ -49,20 +48,17 @@ def swap_in(new: Path, target: Path) -> None:
 
 def safe_build(site_dir: Path, config: Path, search: bool = True) -> int:
     """Build the whole site into ``site_dir``; return a process exit code."""
-    from .problems import ProblemsFound
-    from .site import generate
+    from .problems import ProblemsFound, report
+    from .site import generate, generation_options
 
     root = config.resolve().parent
     cases = Path(os.environ.get("CASEBOOK_CASES", root / "cases"))
-    options = {"edit_base": os.environ["CASEBOOK_EDIT_BASE"]} if os.environ.get("CASEBOOK_EDIT_BASE") else {}
     t0 = time.perf_counter()
     try:
         # Check and generate docs/ here, once; MkDocs then trusts it (CASEBOOK_PREGENERATED).
-        result = generate(cases, root / "docs", options)
+        result = generate(cases, root / "docs", generation_options())
     except ProblemsFound as exc:
-        for p in exc.problems:
-            print(p, file=sys.stderr)
-        print(summary(exc.problems), file=sys.stderr)
+        report(exc.problems)
         print(f"构建停止：{site_dir} 保持不变。", file=sys.stderr)
         return 1
     env = dict(os.environ)

@@ -42,16 +42,13 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _docs(args: argparse.Namespace) -> int:
-    from .problems import ProblemsFound
-    from .site import generate
+    from .problems import ProblemsFound, report
+    from .site import generate, generation_options
 
-    options = {"edit_base": os.environ["CASEBOOK_EDIT_BASE"]} if os.environ.get("CASEBOOK_EDIT_BASE") else {}
     try:
-        result = generate(Path(args.cases), Path(args.docs), options)
+        result = generate(Path(args.cases), Path(args.docs), generation_options())
     except ProblemsFound as exc:
-        for p in exc.problems:
-            print(p, file=sys.stderr)
-        print(summary(exc.problems), file=sys.stderr)
+        report(exc.problems)
         return 1
     s = result.stats
     print(

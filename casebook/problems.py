@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from typing import TextIO
 
 
 @dataclass(frozen=True, order=True)
@@ -38,3 +40,11 @@ def summary(problems: list[Problem], checked: int | None = None) -> str:
         return f"检查通过：{n}案例记录没有发现问题。"
     files = len({p.path for p in problems})
     return f"发现 {len(problems)} 个问题，涉及 {files} 个文件。请按上面的行号逐条修改后再运行 casebook check。"
+
+
+def report(problems: list[Problem], file: TextIO | None = None) -> None:
+    """Every problem as ``path:line: message``, then the summary line (to standard error by default)."""
+    file = file or sys.stderr
+    for p in problems:
+        print(p, file=file)
+    print(summary(problems), file=file)

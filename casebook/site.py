@@ -26,6 +26,15 @@ class GenerateResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def generation_options(configured: dict | None = None) -> dict:
+    """The generation options: ``configured`` (mkdocs.yml's ``extra.casebook``), with the forge's edit
+    URL from ``CASEBOOK_EDIT_BASE`` over it (set by CI)."""
+    options = dict(configured or {})
+    if os.environ.get("CASEBOOK_EDIT_BASE"):
+        options["edit_base"] = os.environ["CASEBOOK_EDIT_BASE"]
+    return options
+
+
 def load_cases(cases_dir: Path) -> list[Case]:
     """Load and check every record; raise :class:`ProblemsFound` with all problems if any."""
     enabled = gc.isenabled()

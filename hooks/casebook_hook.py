@@ -29,7 +29,7 @@ from casebook.compact import compact
 from casebook.paths import PACKAGE
 from casebook.problems import ProblemsFound
 from casebook.rawblocks import restore, stash
-from casebook.site import generate
+from casebook.site import generate, generation_options
 
 log = logging.getLogger("mkdocs.hooks.casebook")
 _last: tuple | None = None
@@ -57,9 +57,7 @@ def on_pre_build(config) -> None:
     root = Path(config.config_file_path).resolve().parent
     cases = Path(os.environ.get("CASEBOOK_CASES", root / "cases"))
     docs = Path(config.docs_dir)
-    options = dict((config.extra or {}).get("casebook") or {})
-    if os.environ.get("CASEBOOK_EDIT_BASE"):
-        options["edit_base"] = os.environ["CASEBOOK_EDIT_BASE"]
+    options = generation_options((config.extra or {}).get("casebook"))
     key = (
         str(cases),
         str(docs),
