@@ -8,13 +8,16 @@ Headings and structure come from the templates only. Links are relative file URL
 
 from __future__ import annotations
 
+import inspect
 import json
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 
 import jinja2
+import jinja2.ext
 import yaml
 from markupsafe import Markup
 
@@ -38,9 +41,15 @@ class Labels:
 
     def __init__(self, lang: str):
         self.lang = lang
+        self.__dict__.update((key, value[lang]) for key, value in ui().items())
 
-    def __getattr__(self, key: str) -> str:
+    def __getattr__(self, key: str) -> str:  # a key ui.yaml lacks: the KeyError names it
         return ui()[key][self.lang]
+
+
+@cache
+def labels(lang: str) -> Labels:
+    return Labels(lang)
 
 
 def docs_path(page: str, lang: str) -> str:
@@ -101,7 +110,7 @@ class Ctx:
 
     @property
     def t(self) -> Labels:
-        return Labels(self.lang)
+        return labels(self.lang)
 
     def label(self, key: str) -> str:
         return ui()[key][self.lang]
@@ -110,17 +119,31 @@ class Ctx:
         """A case's entry in a listing (it appears in a dozen listings)."""
         return self.fragment("case_item", case.id, case)
 
+    def items(self, cases: list[Case]) -> Markup:
+        """The entries of a listing, each followed by a line break."""
+        item = self.item
+        return Markup("".join([item(case) + "\n" for case in cases]))
+
     def fragment(self, macro: str, key, *args) -> Markup:
-        """``macro(*args, c)`` from _macros.j2, rendered once per language, page folder and ``key``.
+        """``macro(*args, c)`` from _macros.j2, rendered once per language and ``key``.
 
         For pieces many pages repeat (listing entries, breadcrumbs, chips, related cases): what
-        they show depends only on the arguments (named by ``key``), the language and, through
-        relative links, the folder of the page."""
+        they show depends only on the arguments (named by ``key``) and the language, and their
+        links on the folder of the page. The macro is rendered once with link placeholders; each
+        folder gets a copy with its own relative links."""
         cache = self.catalog.__dict__.setdefault("_fragment_cache", {})
         full = (macro, self.lang, self.folder, key)
         hit = cache.get(full)
         if hit is None:
-            hit = cache[full] = getattr(environment().get_template("_macros.j2").module, macro)(*args, self)
+            neutral = (macro, self.lang, None, key)
+            text = cache.get(neutral)
+            if text is None:
+                ctx = _LinkPlaceholders(self.lang, self.page, self.catalog, self.options)
+                text = cache[neutral] = getattr(environment(self.lang).get_template("_macros.j2").module, macro)(
+                    *args, ctx
+                )
+            folder = self.folder
+            hit = cache[full] = Markup(_PLACEHOLDER.sub(lambda m: _rel_from(folder, m[1]), text))
         return hit
 
     def url(self, to_page: str) -> str:
@@ -167,6 +190,16 @@ class Ctx:
 
     def translated(self, case: Case) -> bool:
         return self.lang == "zh" or case.en is not None
+
+
+# A link target in a fragment rendered for any folder: U+001A never occurs in a record (YAML
+# rejects control characters) nor in the templates.
+_PLACEHOLDER = re.compile("\x1a([^\x1a]*)\x1a")
+
+
+class _LinkPlaceholders(Ctx):
+    def url(self, to_page: str) -> str:
+        return f"\x1a{to_page}\x1a"
 
 
 def _zh_text(case: Case, field: str, index: int | None) -> str:
@@ -297,9 +330,51 @@ def meta_json(value: str) -> Markup:
 # --- the environment -------------------------------------------------------------------------------
 
 
+class _Context(jinja2.runtime.Context):
+    """Jinja's template context, with a shorter path for calls to our own plain functions.
+
+    ``Context.call`` inspects every callable for ``pass_context`` and the like; the helpers
+    below (methods of :class:`Ctx` and the environment's globals) take no such argument, and a
+    case page makes about eighty such calls."""
+
+    def call(__self, __obj, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, N805
+        if getattr(__obj, "__func__", __obj) in _plain_callables():
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            return __obj(*args, **kwargs)
+        return super().call(__obj, *args, **kwargs)
+
+
 @cache
-def environment() -> jinja2.Environment:
+def _plain_callables() -> frozenset:
+    methods = [f for cls in (Ctx, _LinkPlaceholders) for f in vars(cls).values() if inspect.isfunction(f)]
+    return frozenset([*methods, *_helpers().values()])
+
+
+class _InlineLabels(jinja2.ext.Extension):
+    """``{{ t.key }}`` and ``{{ c.t.key }}`` become the label itself, escaped, when a template is
+    compiled: in one language's environment the interface labels are constants, and a page then
+    spends no time looking them up and escaping them (a case page shows about thirty)."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        lang = self.environment.casebook_lang  # type: ignore[attr-defined]
+        return _LABEL_OUTPUT.sub(lambda m: _template_text(ui()[m[1]][lang]) or m[0], source)
+
+
+_LABEL_OUTPUT = re.compile(r"\{\{ (?:c\.)?t\.(\w+) \}\}")
+
+
+def _template_text(text: str) -> str | None:
+    """Template source that outputs ``text`` as ``{{ }}`` would; None if it would read as template syntax."""
+    escaped = str(Markup.escape(text))
+    return None if "{" in escaped or "\r" in escaped else escaped
+
+
+@cache
+def environment(lang: str = "zh") -> jinja2.Environment:
+    """The template environment of one language."""
     env = jinja2.Environment(
+        extensions=[_InlineLabels],
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         auto_reload=False,  # no stat() per page; generate() starts from a fresh environment instead
         autoescape=True,
@@ -308,8 +383,17 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.context_class = _Context
+    env.casebook_lang = lang  # type: ignore[attr-defined]
     env.filters["meta_json"] = meta_json
-    env.globals.update(
+    env.globals.update(_helpers())
+    return env
+
+
+@cache
+def _helpers() -> dict:
+    """The functions templates call besides the methods of :class:`Ctx`."""
+    return dict(
         figure_value=figure_value,
         amount_text=amount_text,
         citation=citation,
@@ -322,11 +406,10 @@ def environment() -> jinja2.Environment:
         region_page=region_page,
         shared_source=shared_source,
     )
-    return env
 
 
 def render(template: str, ctx: Ctx, **kw) -> str:
-    return mark(environment().get_template(template).render(c=ctx, t=ctx.t, lang=ctx.lang, **kw))
+    return mark(environment(ctx.lang).get_template(template).render(c=ctx, t=ctx.t, lang=ctx.lang, **kw))
 
 
 # --- pages -----------------------------------------------------------------------------------------
@@ -408,7 +491,7 @@ def index_pages(catalog: Catalog, lang: str, options: dict | None = None) -> Ite
     yield "index.md", render("home.md.j2", ctx("index.md"))
     # All cases, paginated.
     yield from _listing_pages(
-        "cases", "index", Labels(lang).all_cases, catalog.cases, lang, catalog, options, {"kind": None, "source": None}
+        "cases", "index", labels(lang).all_cases, catalog.cases, lang, catalog, options, {"kind": None, "source": None}
     )
     # Region tree and a page per unit.
     yield "regions/index.md", render("regions.md.j2", ctx("regions/index.md"))

@@ -6,10 +6,12 @@ from html.parser import HTMLParser
 
 import markdown
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from casebook.index import build_catalog
 from casebook.model import build_case
-from casebook.render import citation, pages, rel_url
+from casebook.render import Ctx, _template_text, citation, environment, pages, rel_url, ui
 
 from .conftest import FIXTURES
 
@@ -106,3 +108,35 @@ def test_citation_marks_inferred_parts():
     assert "[2022年12月]（推断）" in line
     assert line.startswith("记者甲，《x》，贵州日报")
     assert "[inferred]" in citation(case.sources[0], "en")
+
+
+@given(st.text(max_size=40))
+def test_an_inlined_label_renders_as_it_would_at_run_time(text):
+    """Labels are written into one language's templates when they are compiled ({{ t.key }} → text)."""
+    env = environment("zh")
+    runtime = env.from_string("[{{ x }}]\n").render(x=text)
+    inlined = _template_text(text)
+    if inlined is None:  # kept as an expression: would read as template syntax or lose a CR
+        assert "{" in text or "\r" in text
+    else:
+        assert env.from_string("[" + inlined + "]\n").render() == runtime
+
+
+def test_templates_of_each_language_carry_its_labels():
+    source = environment("en").loader.get_source(environment("en"), "case.md.j2")[0]
+    assert "{{ t.sources }}" in source  # the file itself is unchanged
+    html = environment("en").from_string("<b>{{ t.sources }}</b>|{{ c.t.sources }}").render()
+    assert html == f"<b>{ui()['sources']['en']}</b>|{ui()['sources']['en']}"
+    assert environment("zh").from_string("{{ t.sources }}").render() == ui()["sources"]["zh"]
+
+
+def test_a_listing_entry_links_right_from_every_folder():
+    """Entries are rendered once and given each folder's relative links; compare with a direct render."""
+    case = hostile_case("普通文字")
+    catalog = build_catalog([case])
+    module = environment("zh").get_template("_macros.j2").module
+    for page in ("index.md", "regions/520000.md", "cases/index.md", "groups/couriers.md"):
+        ctx = Ctx("zh", page, catalog, {})
+        direct = module.case_item(case, Ctx("zh", page, build_catalog([case]), {}))
+        assert ctx.item(case) == direct
+        assert f'href="{rel_url(page, "cases/fx-longli-drivers-home.md")}"' in ctx.item(case)
