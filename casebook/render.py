@@ -124,6 +124,11 @@ class Ctx:
         item = self.item
         return Markup("".join([item(case) + "\n" for case in cases]))
 
+    def chips(self, kind: str, modifier: str, slugs: list[str]) -> Markup:
+        """A case's group or topic chips (``<li>`` each; a chip is rendered once per language)."""
+        fragment = self.fragment
+        return Markup("".join([fragment("chip", (kind, slug), kind, modifier, slug) for slug in slugs]))
+
     def fragment(self, macro: str, key, *args) -> Markup:
         """``macro(*args, c)`` from _macros.j2, rendered once per language and ``key``.
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import fastjsonschema
 import pytest
 
 from casebook.check import check_paths, display_path
+from casebook.load import load_text
+from casebook.validate import _fast, _full, _inline_refs, _schema
 
 from .conftest import FIXTURES
 
@@ -276,3 +280,26 @@ def test_github_annotation_format(tmp_path, capsys):
     assert main(["check", "--format", "github", str(bad)]) == 1
     line = capsys.readouterr().out.splitlines()[0]
     assert line.startswith(f"::error file={display_path(bad)},line=8::theme “x” 不在词表")
+
+
+SCHEMA_MUTATIONS = [c[1] for c in CASES] + [
+    ("theme: ", "theme: 123\nx_theme: "),
+    ("groups: [couriers, delivery-riders]", "groups: []"),
+    ("groups: [couriers, delivery-riders]", "groups: [couriers, couriers]"),
+    ("    issue: 第21期", "    issue: ''"),
+    ("printed: 2000余名", "printed: 2000余名\n    extra: 1"),
+]
+
+
+@pytest.mark.parametrize("change", SCHEMA_MUTATIONS, ids=range(len(SCHEMA_MUTATIONS)))
+def test_compiled_schema_agrees_with_the_schema(change):
+    """The pass/fail check runs on a copy of the schema with its references written out."""
+    text = BASE.replace(*change) if change[0] in BASE else BASE + NUMBERS.replace(*change)
+    data = load_text("x.yaml", text).data
+    try:
+        _fast()(data)
+        fast_ok = True
+    except fastjsonschema.JsonSchemaException:
+        fast_ok = False
+    assert fast_ok == (not list(_full().iter_errors(data)))
+    assert '"$ref"' not in json.dumps(_inline_refs(_schema(), _schema()["definitions"]))
