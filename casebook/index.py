@@ -80,6 +80,12 @@ class Catalog:
     sources: dict[str, Source]
     kinds: dict[str, tuple[str, ...]]
     related: dict[str, list[tuple[Case, str]]]
+    position: dict[str, int] = field(default_factory=dict)  # case id → place in :func:`listing_order`
+
+    def in_listing_order(self, cases: list[Case]) -> list[Case]:
+        """``listing_order(cases)`` for published cases, by their precomputed places."""
+        position = self.position
+        return sorted(cases, key=lambda c: position[c.id])
 
     @property
     def newest(self) -> list[Case]:
@@ -190,9 +196,11 @@ def build_catalog(all_cases: list[Case], related: bool = True) -> Catalog:
             sources.setdefault(s.slug, s)
             if c not in index["source"][s.slug]:
                 index["source"][s.slug].append(c)
-    ordered = {k: {key: listing_order(v) for key, v in d.items()} for k, d in index.items()}
+    in_order = listing_order(cases)
+    position = {c.id: i for i, c in enumerate(in_order)}
+    ordered = {k: {key: sorted(v, key=lambda c: position[c.id]) for key, v in d.items()} for k, d in index.items()}
     return Catalog(
-        cases=listing_order(cases),
+        cases=in_order,
         all_records=all_cases,
         by_id=by_id,
         regions=dict(sorted(regions.items())),
@@ -205,6 +213,7 @@ def build_catalog(all_cases: list[Case], related: bool = True) -> Catalog:
         sources=sources,
         kinds=kinds,
         related=_related(cases, kinds, by_id) if related else {},
+        position=position,
     )
 
 

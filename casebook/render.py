@@ -21,7 +21,7 @@ import jinja2.ext
 import yaml
 from markupsafe import Markup
 
-from .index import Catalog, RegionNode, listing_order, model_kinds
+from .index import Catalog, RegionNode, model_kinds
 from .model import Case, Figure, Source
 from .paths import DATA, TEMPLATES
 from .rawblocks import mark
@@ -560,7 +560,7 @@ def _walk_regions(nodes) -> Iterator[RegionNode]:
 
 
 def _region_pages(node: RegionNode, lang: str, catalog: Catalog, options: dict) -> Iterator[tuple[str, str]]:
-    cases = listing_order(node.all_cases())
+    cases = catalog.in_listing_order(node.all_cases())
     trail = _trail(catalog, node)
     yield from _paged(
         "region.md.j2", region_page(node.place.code), cases, lang, catalog, options, node=node, trail=trail
