@@ -12,7 +12,7 @@ from pathlib import Path
 from .divisions import divisions
 from .load import Loaded, load_file
 from .problems import Problem
-from .validate import check, record_problems
+from .validate import check, record_problems, schema_check
 
 _CROSS_LINES = ("model", "related")
 PARALLEL_FROM = 600  # records; below this, worker start-up costs more than it saves
@@ -64,6 +64,7 @@ def load_and_check(files: list[Path]) -> tuple[list[Loaded], list[Problem]]:
     """Load and check ``files``: per-record work in worker processes when there are many."""
     workers = min(os.cpu_count() or 1, 4)
     divs = divisions()  # loaded before forking, shared by the workers
+    schema_check()  # compiled before forking, too
     if len(files) < PARALLEL_FROM or workers < 2:
         results = _load_and_check(files)
     else:

@@ -47,7 +47,7 @@ def _schema() -> dict:
 
 
 @cache
-def _fast():
+def schema_check():
     """The pass/fail check, compiled to Python. References are written out in full first: the code
     fastjsonschema generates for a reference builds the value's path as a string on every call,
     even when nothing is wrong (a fifth of the check's time)."""
@@ -154,7 +154,7 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[Path_, str]:
 def schema_problems(rec: Loaded) -> list[Problem]:
     """Structural problems; fast path when the record is valid."""
     try:
-        _fast()(rec.data)
+        schema_check()(rec.data)
         return []
     except fastjsonschema.JsonSchemaException:
         pass
