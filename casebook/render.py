@@ -144,9 +144,7 @@ class Ctx:
             text = cache.get(neutral)
             if text is None:
                 ctx = _LinkPlaceholders(self.lang, self.page, self.catalog, self.options)
-                text = cache[neutral] = getattr(environment(self.lang).get_template("_macros.j2").module, macro)(
-                    *args, ctx
-                )
+                text = cache[neutral] = getattr(environment(self.lang).globals["m"], macro)(*args, ctx)
             folder = self.folder
             hit = cache[full] = Markup(_PLACEHOLDER.sub(lambda m: _rel_from(folder, m[1]), text))
         return hit
@@ -392,6 +390,7 @@ def environment(lang: str = "zh") -> jinja2.Environment:
     env.casebook_lang = lang  # type: ignore[attr-defined]
     env.filters["meta_json"] = meta_json
     env.globals.update(_helpers())
+    env.globals["m"] = env.get_template("_macros.j2").module
     return env
 
 
