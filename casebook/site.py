@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import export, facets
-from .check import find_records, load_and_check
+from .check import display_path, find_records, load_and_check
 from .index import Catalog, add_related, build_catalog
 from .model import Case, build_case
 from .problems import ProblemsFound
@@ -40,15 +40,14 @@ def load_cases(cases_dir: Path) -> list[Case]:
     enabled = gc.isenabled()
     gc.disable()  # thousands of acyclic record trees arriving: nothing for the collector to find
     try:
-        records, problems = load_and_check(find_records([cases_dir]))
+        files = find_records([cases_dir])
+        records, problems = load_and_check(files)
         if problems:
             raise ProblemsFound(problems)
-        root = os.path.realpath(cases_dir.parent)
-        out = []
-        for rec in records:
-            rel = os.path.relpath(os.path.realpath(rec.path), root).replace(os.sep, "/")
-            out.append(build_case(rec.data, rec.path if rel.startswith("../") else rel))
-        return out
+        # Each record's path as the project names it (cases/…), for its edit link.
+        folder = os.path.relpath(os.path.realpath(cases_dir), os.path.realpath(cases_dir.parent))
+        project_path = {display_path(f): f"{folder}/{f.relative_to(cases_dir).as_posix()}" for f in files}
+        return [build_case(rec.data, project_path[rec.path]) for rec in records]
     finally:
         if enabled:
             gc.enable()
@@ -113,16 +112,22 @@ def generate(cases_dir: Path, docs_dir: Path, options: dict | None = None) -> Ge
     options = options or {}
     timings: dict[str, float] = {}
     environment.cache_clear()  # templates edited under `mkdocs serve` take effect on the next build
-    t0 = time.perf_counter()
-    cases = load_cases(cases_dir)
-    timings["check"] = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    catalog = build_catalog(cases, related=False)
-    timings["index"] = time.perf_counter() - t1
+    enabled = gc.isenabled()
+    gc.disable()  # records and indexes: many objects, no garbage (load_cases says more)
+    try:
+        t0 = time.perf_counter()
+        cases = load_cases(cases_dir)
+        timings["check"] = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        catalog = build_catalog(cases, related=False)
+        timings["index"] = time.perf_counter() - t1
+        # The records and the catalog live until the end: frozen, the garbage collector stops
+        # walking them during rendering (and forked workers do not copy them by touching them).
+        gc.freeze()
+    finally:
+        if enabled:
+            gc.enable()
     t2 = time.perf_counter()
-    # The records and the catalog live until the end: frozen, the garbage collector stops walking
-    # them during rendering (and forked workers do not copy them by touching them): -20% time.
-    gc.freeze()
     try:
         stats, wanted = _render_all(catalog, options, docs_dir)
     finally:
