@@ -121,8 +121,13 @@ class Ctx:
 
     def items(self, cases: list[Case]) -> Markup:
         """The entries of a listing, each followed by a line break."""
-        item = self.item
-        return Markup("".join([item(case) + "\n" for case in cases]))
+        cached = self.catalog.__dict__.setdefault("_fragment_cache", {}).get
+        lang, folder = self.lang, self.folder
+        out = []
+        for case in cases:
+            entry = cached(("case_item", lang, folder, case.id))  # as fragment() keys it
+            out.append(entry if entry is not None else self.item(case))
+        return Markup("\n".join(out) + "\n") if out else Markup("")
 
     def chips(self, kind: str, modifier: str, slugs: list[str]) -> Markup:
         """A case's group or topic chips (``<li>`` each; a chip is rendered once per language)."""
