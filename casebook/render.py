@@ -115,18 +115,22 @@ class Ctx:
     def label(self, key: str) -> str:
         return ui()[key][self.lang]
 
-    def item(self, case: Case) -> Markup:
-        """A case's entry in a listing (it appears in a dozen listings)."""
-        return self.fragment("case_item", case.id, case)
-
     def items(self, cases: list[Case]) -> Markup:
-        """The entries of a listing, each followed by a line break."""
+        """The entries of a listing, each followed by a line break (a case is listed in a dozen listings)."""
+        return self._entries("case_item", [(case.id, (case,)) for case in cases])
+
+    def related_items(self, related: list[tuple[Case, str]]) -> Markup:
+        """A case's related cases, each followed by a line break."""
+        return self._entries("related_item", [((other.id, rel), (other, rel)) for other, rel in related])
+
+    def _entries(self, macro: str, keyed: list[tuple]) -> Markup:
+        """``fragment(macro, key, *args)`` for each (key, args), joined by line breaks."""
         cached = self.catalog.__dict__.setdefault("_fragment_cache", {}).get
         lang, folder = self.lang, self.folder
         out = []
-        for case in cases:
-            entry = cached(("case_item", lang, folder, case.id))  # as fragment() keys it
-            out.append(entry if entry is not None else self.item(case))
+        for key, args in keyed:
+            entry = cached((macro, lang, folder, key))  # as fragment() keys it
+            out.append(entry if entry is not None else self.fragment(macro, key, *args))
         return Markup("\n".join(out) + "\n") if out else Markup("")
 
     def chips(self, kind: str, modifier: str, slugs: list[str]) -> Markup:
