@@ -110,8 +110,11 @@ def _walk(nodes):
 
 
 def _related(cases: list[Case], kinds: dict[str, tuple[str, ...]], by_id: dict[str, Case]) -> dict[str, list]:
-    """Explicit relations first, then cases sharing model kinds, region, topics or groups, best first."""
-    postings: dict[tuple, list[str]] = defaultdict(list)
+    """Explicit relations first, then cases sharing model kinds, region, topics or groups, best first.
+
+    ``cases`` are in id order; a case is known here by its place in that list, so ties (same score,
+    same year) go to the smaller id."""
+    postings: dict[tuple, list[int]] = defaultdict(list)
 
     def features(c: Case) -> list[tuple]:
         f: list[tuple] = [("kind", k) for k in kinds[c.id]]
@@ -119,45 +122,50 @@ def _related(cases: list[Case], kinds: dict[str, tuple[str, ...]], by_id: dict[s
         f += [("topic", t) for t in c.topics] + [("group", g) for g in c.groups]
         return f
 
-    feats_of = {c.id: features(c) for c in cases}
-    years = {c.id: int(c.year) for c in cases}
-    for c in cases:
-        for feat in feats_of[c.id]:
-            postings[feat].append(c.id)
+    feats_of = [features(c) for c in cases]
+    for i, feats in enumerate(feats_of):
+        for feat in feats:
+            postings[feat].append(i)
     weight = {"kind": 3, "place": 1, "topic": 1, "group": 1}
     place_weight = {"province": 1, "city": 1, "county": 2, "town": 2, "village": 2}
     levels = {p.code: p.level for c in cases for p in c.region}
     # Features as small integers (cheap to hash in the set intersections below), each with its
     # weight, which is the same for every case that has it (a place code has one level).
-    number = {f: i for i, f in enumerate(postings)}
+    number = {f: k for k, f in enumerate(postings)}
     wfeat = [place_weight[levels[f[1]]] if f[0] == "place" else weight[f[0]] for f in postings]
-    sets_of = {cid: {number[f] for f in fs} for cid, fs in feats_of.items()}
+    sets_of = [frozenset(number[f] for f in feats) for feats in feats_of]
+    # A candidate's rank as one integer, smallest best: higher score, then later year, then smaller id.
+    top_score, top_year = sum(wfeat) + 1, max((int(c.year) for c in cases), default=0) + 1
+    if len(cases) >= 1 << 24 or top_year >= 1 << 16:
+        raise ValueError("too many cases or a year too large for the ranking key")
+    year_part = [(top_year - int(c.year)) << 24 for c in cases]
+    weigh = wfeat.__getitem__
+    position = {c.id: i for i, c in enumerate(cases)}
     result: dict[str, list] = {}
-    for c in cases:
+    for i, c in enumerate(cases):
         out: list[tuple[Case, str]] = []
-        seen = {c.id}
+        seen = {i}
         for rel in c.related:
             target = by_id.get(rel.id)
-            if target is not None and target.published and rel.id not in seen:
+            if target is not None and target.published and rel.id in position and position[rel.id] not in seen:
                 out.append((target, rel.relation))
-                seen.add(rel.id)
+                seen.add(position[rel.id])
         # Candidates from the rarest shared features first, so big buckets do not make this quadratic.
-        feats = sorted(feats_of[c.id], key=lambda f: (len(postings[f]), f))
-        candidates: list[str] = []
+        feats = sorted(feats_of[i], key=lambda f: (len(postings[f]), f))
+        candidates: list[int] = []
         for feat in feats:
             candidates.extend(postings[feat][: _CANDIDATE_CAP - len(candidates)])
             if len(candidates) >= _CANDIDATE_CAP:
                 break
-        mine = sets_of[c.id]
-        scored = []
-        for cid in dict.fromkeys(candidates):
-            if cid in seen:
-                continue
-            score = sum(map(wfeat.__getitem__, sets_of[cid] & mine))
-            if score >= 2:
-                scored.append((-score, -years[cid], cid))
-        for _, _, cid in sorted(scored)[: max(0, RELATED_LIMIT - len(out))]:
-            out.append((by_id[cid], "similar"))
+        mine = sets_of[i]
+        ranks = [
+            ((top_score - sum(map(weigh, sets_of[j] & mine))) << 40) | year_part[j] | j
+            for j in dict.fromkeys(candidates)
+            if j not in seen
+        ]
+        worst = (top_score - 2 + 1) << 40  # a score of at least 2
+        for rank in sorted([r for r in ranks if r < worst])[: max(0, RELATED_LIMIT - len(out))]:
+            out.append((cases[rank & 0xFFFFFF], "similar"))
         result[c.id] = out
     return result
 
