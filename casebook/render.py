@@ -363,14 +363,19 @@ def _plain_callables() -> frozenset:
     return frozenset([*methods, *_helpers().values()])
 
 
-class _InlineLabels(jinja2.ext.Extension):
-    """``{{ t.key }}`` and ``{{ c.t.key }}`` become the label itself, escaped, when a template is
-    compiled: in one language's environment the interface labels are constants, and a page then
-    spends no time looking them up and escaping them (a case page shows about thirty)."""
+class _Precompute(jinja2.ext.Extension):
+    """Work done once, when a template is compiled, instead of on every page.
+
+    - ``{{ t.key }}`` and ``{{ c.t.key }}`` become the label itself, escaped: in one language's
+      environment the interface labels are constants (a case page shows about thirty).
+    - The raw-block fences (:func:`rawblocks.mark`) go around the template's top-level
+      ``<div class="cb-…">`` blocks, where the page would get them: the templates build every
+      such block from literal tags (tests check each page is fenced as ``mark`` fences it)."""
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         lang = self.environment.casebook_lang  # type: ignore[attr-defined]
-        return _LABEL_OUTPUT.sub(lambda m: _template_text(ui()[m[1]][lang]) or m[0], source)
+        source = _LABEL_OUTPUT.sub(lambda m: _template_text(ui()[m[1]][lang]) or m[0], source)
+        return mark(source) if name and name.endswith(".md.j2") else source
 
 
 _LABEL_OUTPUT = re.compile(r"\{\{ (?:c\.)?t\.(\w+) \}\}")
@@ -386,7 +391,7 @@ def _template_text(text: str) -> str | None:
 def environment(lang: str = "zh") -> jinja2.Environment:
     """The template environment of one language."""
     env = jinja2.Environment(
-        extensions=[_InlineLabels],
+        extensions=[_Precompute],
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         auto_reload=False,  # no stat() per page; generate() starts from a fresh environment instead
         autoescape=True,
@@ -422,7 +427,7 @@ def _helpers() -> dict:
 
 
 def render(template: str, ctx: Ctx, **kw) -> str:
-    return mark(environment(ctx.lang).get_template(template).render(c=ctx, t=ctx.t, lang=ctx.lang, **kw))
+    return environment(ctx.lang).get_template(template).render(c=ctx, t=ctx.t, lang=ctx.lang, **kw)
 
 
 # --- pages -----------------------------------------------------------------------------------------

@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 
 from casebook.index import build_catalog
 from casebook.model import build_case
+from casebook.rawblocks import CLOSE, OPEN, mark
 from casebook.render import Ctx, _template_text, citation, environment, pages, rel_url, ui
+from casebook.site import load_cases
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, ROOT
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -140,3 +142,14 @@ def test_a_listing_entry_links_right_from_every_folder():
         direct = module.case_item(case, Ctx("zh", page, build_catalog([case]), {}))
         assert ctx.items([case]) == direct + "\n"
         assert f'href="{rel_url(page, "cases/fx-longli-drivers-home.md")}"' in direct
+
+
+def test_every_page_is_fenced_as_mark_would_fence_it():
+    """Templates get their raw-block fences when compiled; on every page they must sit exactly where
+    ``rawblocks.mark`` puts them on the unfenced page (so the MkDocs hook keeps Markdown off them)."""
+    catalog = build_catalog(load_cases(ROOT / "cases"))
+    for lang in ("zh", "en"):
+        for page, md in pages(catalog, lang):
+            assert OPEN in md, page  # every page has its content in such blocks
+            bare = md.replace(OPEN + "\n", "").replace("\n" + CLOSE, "")
+            assert mark(bare) == md, page
