@@ -36,29 +36,35 @@ class WriteStats:
 def write_files(docs: Path, files: dict[str, bytes]) -> WriteStats:
     """Write ``files`` (relative path → content) under ``docs``, skipping those already identical."""
     stats = WriteStats()
-    made: set[Path] = set()
+    made: set[str] = set()
+    base = os.fspath(docs)
     for rel, content in files.items():
         top = rel.split("/", 1)[0]
         if top not in OWNED_DIRS and rel not in OWNED_FILES:
             raise ValueError(f"generated file outside the generated folders: {rel}")
-        target = docs / rel
+        target = os.path.join(base, rel)  # plain strings: a pathlib.Path per file cost a third of the time
         stats.bytes += len(content)
         try:
-            if target.stat().st_size == len(content) and target.read_bytes() == content:
-                stats.unchanged += 1
-                continue
+            size = os.stat(target).st_size
         except FileNotFoundError:
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
             # A new file: written in one go, exclusively (no reader can have an old version of it).
             with open(target, "xb") as fh:
                 fh.write(content)
             stats.written += 1
             continue
-        tmp = target.with_name(target.name + ".tmp")  # a changed file is replaced whole
-        tmp.write_bytes(content)
-        tmp.replace(target)
+        if size == len(content):
+            with open(target, "rb") as fh:
+                if fh.read() == content:
+                    stats.unchanged += 1
+                    continue
+        tmp = target + ".tmp"  # a changed file is replaced whole
+        with open(tmp, "wb") as fh:
+            fh.write(content)
+        os.replace(tmp, target)
         stats.written += 1
     return stats
 
