@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
+from types import BuiltinFunctionType
 
 import jinja2
 import jinja2.ext
@@ -25,7 +26,7 @@ from .index import Catalog, RegionNode, model_kinds
 from .model import Case, Figure, Source
 from .paths import DATA, TEMPLATES
 from .rawblocks import mark
-from .vocab import vocabulary
+from .vocab import Term, vocabulary
 
 LANGS = ("zh", "en")
 PAGE_SIZE = 100
@@ -350,7 +351,7 @@ class _Context(jinja2.runtime.Context):
     case page makes about eighty such calls."""
 
     def call(__self, __obj, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, N805
-        if getattr(__obj, "__func__", __obj) in _plain_callables():
+        if type(__obj) is BuiltinFunctionType or getattr(__obj, "__func__", __obj) in _plain_callables():
             kwargs.pop("_block_vars", None)
             kwargs.pop("_loop_vars", None)
             return __obj(*args, **kwargs)
@@ -359,7 +360,10 @@ class _Context(jinja2.runtime.Context):
 
 @cache
 def _plain_callables() -> frozenset:
-    methods = [f for cls in (Ctx, _LinkPlaceholders) for f in vars(cls).values() if inspect.isfunction(f)]
+    """Our helpers and the methods of our classes (none takes Jinja's context); builtins such as
+    ``str.split`` or ``dict.get`` are recognised by their type."""
+    classes = [Ctx, _LinkPlaceholders, Case, Source, RegionNode, Catalog, Term]
+    methods = [f for cls in classes for f in vars(cls).values() if inspect.isfunction(f)]
     return frozenset([*methods, *_helpers().values()])
 
 
