@@ -41,8 +41,8 @@ class Labels:
     """``t.key`` in templates: the interface string in the page's language."""
 
     def __init__(self, lang: str):
-        self.lang = lang
         self.__dict__.update((key, value[lang]) for key, value in ui().items())
+        self.lang = lang
 
     def __getattr__(self, key: str) -> str:  # a key ui.yaml lacks: the KeyError names it
         return ui()[key][self.lang]
@@ -205,14 +205,14 @@ class Ctx:
         return self.lang == "zh" or case.en is not None
 
 
-# A link target in a fragment rendered for any folder: U+001A never occurs in a record (YAML
-# rejects control characters) nor in the templates.
-_PLACEHOLDER = re.compile("\x1a([^\x1a]*)\x1a")
+# A link target in a fragment rendered for any folder: a tag, which escaped record text cannot
+# contain (its target is escaped, and escaping commutes with making the link relative).
+_PLACEHOLDER = re.compile(r"<cb-link ([^<>]*)>")
 
 
 class _LinkPlaceholders(Ctx):
-    def url(self, to_page: str) -> str:
-        return f"\x1a{to_page}\x1a"
+    def url(self, to_page: str) -> Markup:
+        return Markup("<cb-link {}>").format(to_page)
 
 
 def _zh_text(case: Case, field: str, index: int | None) -> str:
@@ -344,11 +344,11 @@ def meta_json(value: str) -> Markup:
 
 
 class _Context(jinja2.runtime.Context):
-    """Jinja's template context, with a shorter path for calls to our own plain functions.
+    """Jinja's template context, with a shorter path for calls to plain functions.
 
-    ``Context.call`` inspects every callable for ``pass_context`` and the like; the helpers
-    below (methods of :class:`Ctx` and the environment's globals) take no such argument, and a
-    case page makes about eighty such calls."""
+    ``Context.call`` inspects every callable for ``pass_context`` and the like, and a case page
+    makes about seventy calls. Our helpers, our classes' methods (:func:`_plain_callables`) and
+    builtins such as ``str.split`` take no such argument and are called directly."""
 
     def call(__self, __obj, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, N805
         if type(__obj) is BuiltinFunctionType or getattr(__obj, "__func__", __obj) in _plain_callables():
@@ -360,8 +360,7 @@ class _Context(jinja2.runtime.Context):
 
 @cache
 def _plain_callables() -> frozenset:
-    """Our helpers and the methods of our classes (none takes Jinja's context); builtins such as
-    ``str.split`` or ``dict.get`` are recognised by their type."""
+    """Our helpers and the methods of our classes that templates call (none takes Jinja's context)."""
     classes = [Ctx, _LinkPlaceholders, Case, Source, RegionNode, Catalog, Term]
     methods = [f for cls in classes for f in vars(cls).values() if inspect.isfunction(f)]
     return frozenset([*methods, *_helpers().values()])

@@ -153,3 +153,12 @@ def test_every_page_is_fenced_as_mark_would_fence_it():
             assert OPEN in md, page  # every page has its content in such blocks
             bare = md.replace(OPEN + "\n", "").replace("\n" + CLOSE, "")
             assert mark(bare) == md, page
+
+
+def test_record_text_that_looks_like_a_link_placeholder_stays_text():
+    case = hostile_case("<cb-link cases/x.md> \x1acases/y.md\x1a")
+    catalog = build_catalog([case])
+    for page in ("index.md", "regions/520000.md", "groups/couriers.md"):
+        entry = Ctx("zh", page, catalog, {}).items([case])
+        assert "&lt;cb-link cases/x.md&gt; \x1acases/y.md\x1a" in entry
+        assert entry.count("href=") == 1
