@@ -84,8 +84,7 @@ class Catalog:
 
     def in_listing_order(self, cases: list[Case]) -> list[Case]:
         """``listing_order(cases)`` for published cases, by their precomputed places."""
-        position = self.position
-        return sorted(cases, key=lambda c: position[c.id])
+        return _by_position(cases, self.position)
 
     @property
     def newest(self) -> list[Case]:
@@ -103,17 +102,22 @@ class Catalog:
         }
 
 
+def _by_position(cases: list[Case], position: dict[str, int]) -> list[Case]:
+    return sorted(cases, key=lambda c: position[c.id])
+
+
 def _walk(nodes):
     for n in nodes:
         yield n
         yield from _walk(n.children.values())
 
 
-def _related(cases: list[Case], kinds: dict[str, tuple[str, ...]], by_id: dict[str, Case]) -> dict[str, list]:
+def _related(cases: list[Case], kinds: dict[str, tuple[str, ...]]) -> dict[str, list]:
     """Explicit relations first, then cases sharing model kinds, region, topics or groups, best first.
 
-    ``cases`` are in id order; a case is known here by its place in that list, so ties (same score,
-    same year) go to the smaller id."""
+    ``cases`` are the published cases in id order; a case is known here by its place in that list,
+    so ties (same score, same year) go to the smaller id, and a relation to a case not in it is
+    left out."""
     postings: dict[tuple, list[int]] = defaultdict(list)
 
     def features(c: Case) -> list[tuple]:
@@ -140,16 +144,16 @@ def _related(cases: list[Case], kinds: dict[str, tuple[str, ...]], by_id: dict[s
         raise ValueError("too many cases or a year too large for the ranking key")
     year_part = [(top_year - int(c.year)) << 24 for c in cases]
     weigh = wfeat.__getitem__
-    position = {c.id: i for i, c in enumerate(cases)}
+    index_of = {c.id: i for i, c in enumerate(cases)}
     result: dict[str, list] = {}
     for i, c in enumerate(cases):
         out: list[tuple[Case, str]] = []
         seen = {i}
         for rel in c.related:
-            target = by_id.get(rel.id)
-            if target is not None and target.published and rel.id in position and position[rel.id] not in seen:
-                out.append((target, rel.relation))
-                seen.add(position[rel.id])
+            j = index_of.get(rel.id)
+            if j is not None and j not in seen:
+                out.append((cases[j], rel.relation))
+                seen.add(j)
         # Candidates from the rarest shared features first, so big buckets do not make this quadratic.
         feats = sorted(feats_of[i], key=lambda f: (len(postings[f]), f))
         candidates: list[int] = []
@@ -206,7 +210,7 @@ def build_catalog(all_cases: list[Case], related: bool = True) -> Catalog:
                 index["source"][s.slug].append(c)
     in_order = listing_order(cases)
     position = {c.id: i for i, c in enumerate(in_order)}
-    ordered = {k: {key: sorted(v, key=lambda c: position[c.id]) for key, v in d.items()} for k, d in index.items()}
+    ordered = {k: {key: _by_position(v, position) for key, v in d.items()} for k, d in index.items()}
     return Catalog(
         cases=in_order,
         all_records=all_cases,
@@ -220,7 +224,7 @@ def build_catalog(all_cases: list[Case], related: bool = True) -> Catalog:
         by_source=ordered["source"],
         sources=sources,
         kinds=kinds,
-        related=_related(cases, kinds, by_id) if related else {},
+        related=_related(cases, kinds) if related else {},
         position=position,
     )
 
@@ -228,4 +232,4 @@ def build_catalog(all_cases: list[Case], related: bool = True) -> Catalog:
 def add_related(catalog: Catalog) -> None:
     """Fill in ``catalog.related`` (see ``build_catalog(..., related=False)``)."""
     published = [c for c in catalog.all_records if c.published]  # in id order, as build_catalog has them
-    catalog.related = _related(published, catalog.kinds, catalog.by_id)
+    catalog.related = _related(published, catalog.kinds)

@@ -118,21 +118,13 @@ class Ctx:
 
     def items(self, cases: list[Case]) -> Markup:
         """The entries of a listing, each followed by a line break (a case is listed in a dozen listings)."""
-        return self._entries("case_item", [(case.id, (case,)) for case in cases])
+        fragment = self.fragment
+        return _lines([fragment("case_item", case.id, case) for case in cases])
 
     def related_items(self, related: list[tuple[Case, str]]) -> Markup:
         """A case's related cases, each followed by a line break."""
-        return self._entries("related_item", [((other.id, rel), (other, rel)) for other, rel in related])
-
-    def _entries(self, macro: str, keyed: list[tuple]) -> Markup:
-        """``fragment(macro, key, *args)`` for each (key, args), joined by line breaks."""
-        cached = self.catalog.__dict__.setdefault("_fragment_cache", {}).get
-        lang, folder = self.lang, self.folder
-        out = []
-        for key, args in keyed:
-            entry = cached((macro, lang, folder, key))  # as fragment() keys it
-            out.append(entry if entry is not None else self.fragment(macro, key, *args))
-        return Markup("\n".join(out) + "\n") if out else Markup("")
+        fragment = self.fragment
+        return _lines([fragment("related_item", (other.id, rel), other, rel) for other, rel in related])
 
     def chips(self, kind: str, modifier: str, slugs: list[str]) -> Markup:
         """A case's group or topic chips (``<li>`` each; a chip is rendered once per language)."""
@@ -203,6 +195,10 @@ class Ctx:
 
     def translated(self, case: Case) -> bool:
         return self.lang == "zh" or case.en is not None
+
+
+def _lines(entries: list[Markup]) -> Markup:
+    return Markup("\n".join(entries) + "\n") if entries else Markup("")
 
 
 # A link target in a fragment rendered for any folder: a tag, which escaped record text cannot

@@ -47,12 +47,9 @@ def load_cases(cases_dir: Path) -> list[Case]:
         # Each record's path as the project names it (cases/…), for its edit link; as shown to the
         # editor when the folder lies outside the project.
         folder = os.path.relpath(os.path.realpath(cases_dir), os.path.realpath(cases_dir.parent))
-        project_path = {
-            display_path(f): display_path(f)
-            if folder.startswith("..")
-            else f"{folder}/{f.relative_to(cases_dir).as_posix()}"
-            for f in files
-        }
+        if folder.startswith(".."):
+            return [build_case(rec.data, rec.path) for rec in records]
+        project_path = {display_path(f): f"{folder}/{f.relative_to(cases_dir).as_posix()}" for f in files}
         return [build_case(rec.data, project_path[rec.path]) for rec in records]
     finally:
         if enabled:
