@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -92,9 +94,11 @@ PARALLEL_FROM = 300  # cases; below this a second process costs more than it sav
 def _render_and_write(lang: str) -> tuple[set[str], WriteStats]:
     catalog, options, docs, related = _JOB  # type: ignore[misc]
     files = index_files(catalog, lang, options)  # meanwhile the parent finds the related cases
-    ids = related.get()
-    if ids is None:
+    handed = related.get()
+    if handed is None:
         raise RuntimeError("finding related cases failed")
+    with open(handed, "rb") as fh:
+        ids = pickle.load(fh)
     catalog.related = {cid: [(catalog.by_id[o], rel) for o, rel in pairs] for cid, pairs in ids.items()}
     files |= case_files(catalog, lang, options)
     return set(files), write_files(docs, files)
@@ -155,15 +159,20 @@ def _render_all(catalog: Catalog, options: dict, docs_dir: Path) -> tuple[WriteS
         related = fork.SimpleQueue()
         _JOB = (catalog, options, docs_dir, related)
         try:
-            with ProcessPoolExecutor(1 + len(LANGS), mp_context=fork) as pool:
+            with tempfile.TemporaryDirectory() as tmp, ProcessPoolExecutor(1 + len(LANGS), mp_context=fork) as pool:
                 futures = [pool.submit(_data_and_write)] + [pool.submit(_render_and_write, lang) for lang in LANGS]
-                ids = None
+                handed = None
                 try:
                     add_related(catalog)
                     ids = {cid: [(o.id, rel) for o, rel in pairs] for cid, pairs in catalog.related.items()}
+                    handed = os.path.join(tmp, "related.pickle")
+                    with open(handed, "wb") as fh:
+                        pickle.dump(ids, fh, protocol=pickle.HIGHEST_PROTOCOL)
                 finally:
+                    # Only a file name goes through the pipe: it fits the pipe's buffer, so this
+                    # never waits for a worker to read it (one that failed never will).
                     for _ in LANGS:
-                        related.put(ids)  # None tells the workers to stop
+                        related.put(handed)  # None tells the workers to stop
                 results = [f.result() for f in futures]
         finally:
             _JOB = None

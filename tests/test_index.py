@@ -80,3 +80,26 @@ def test_docs_command_generates_and_reports_problems_by_line(tmp_path):
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 1
     assert f"cases/{record.relative_to(bad).as_posix()}:" in proc.stderr
+
+
+def test_a_failing_worker_stops_the_generation(tmp_path):
+    """A language worker that fails before it takes the related cases must not leave the main
+    process waiting to hand them over: the error comes out, in seconds. (With 1,000 cases the
+    related cases no longer fit in a pipe's buffer, which is where a hand-over would wait.)"""
+    import subprocess
+    import sys
+
+    records = tmp_path / "cases"
+    generate_records(1000, records)
+    script = f"""
+from pathlib import Path
+from casebook import site
+def broken(*args):
+    raise RuntimeError("template broke")
+site.index_files = broken
+site.PARALLEL_FROM = 1
+site.generate(Path({str(records)!r}), Path({str(tmp_path / "docs")!r}))
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0
+    assert "template broke" in proc.stderr
