@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .paths import project_root
-from .problems import summary
+from .problems import errors, summary
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -23,8 +23,9 @@ def _check(args: argparse.Namespace) -> int:
         return 2
     for p in problems:
         print(p.annotation() if args.format == "github" else str(p))
-    print(summary(problems, checked=len(records)), file=sys.stderr if problems else sys.stdout)
-    return 1 if problems else 0
+    failed = bool(errors(problems))
+    print(summary(problems, checked=len(records)), file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0
 
 
 def _generate(args: argparse.Namespace) -> int:

@@ -39,9 +39,9 @@ def _pool() -> dict[str, list]:
         data = load_file(f).data
         if not isinstance(data, dict):
             continue
-        pool["model"].append(data["model"]["name"])
+        pool["model"].append(data["model"].get("name") or data["model"].get("label"))
         pool["parts"].extend(data["model"].get("parts", []))
-        pool["measure"].extend((m.get("name"), m["text"]) for m in data["measures"])
+        pool["measure"].extend((m.get("name") or m.get("label"), m["text"]) for m in data["measures"])
         pool["summary"].append(data["summary"])
         pool["quote"].extend(q["text"] for q in data.get("quotes", []))
         pool["subject"].extend(n["subject"] for n in data.get("numbers", []))
@@ -144,7 +144,7 @@ def generate(count: int, out: Path, seed: int = 1) -> int:
             name, text = rng.choice(pool["measure"])
             m = {"topic": rng.choice(topics), "text": text}
             if name:
-                m = {"name": name, **m}
+                m = {("label" if rng.random() < 0.3 else "name"): name, **m}
             measures.append(m)
         year = rng.choice(["2021", "2022", "2023", "2024", "2025"])
         record = {
@@ -152,7 +152,7 @@ def generate(count: int, out: Path, seed: int = 1) -> int:
             "added": f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}",
             "title": f"{county.name}{rng.choice(pool['title'])[:40]}",
             "model": {
-                "name": f"{model}",
+                ("label" if rng.random() < 0.2 else "name"): f"{model}",
                 **({"parts": rng.sample(pool["parts"], 3)} if len(pool["parts"]) >= 3 and rng.random() < 0.3 else {}),
             },
             "theme": themes[0] if rng.random() < 0.7 else rng.choice(themes),

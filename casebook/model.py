@@ -29,6 +29,8 @@ class Amount:
     value: float | None = None
     low: float | None = None
     high: float | None = None
+    date: str | None = None
+    date_inferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Figure:
     date: str | None = None
     source: str | None = None
     en: str | None = None
+    date_inferred: bool = False
 
     @property
     def is_change(self) -> bool:
@@ -82,6 +85,7 @@ class Measure:
     text: str
     name: str | None = None
     source: str | None = None
+    label: bool = False  # the name is the editor's label, not printed in the source
 
 
 @dataclass(frozen=True)
@@ -98,9 +102,15 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class Correction:
+    date: str
+    text: str
+
+
+@dataclass(frozen=True)
 class English:
     title: str
-    summary: str
+    summary: str | None = None
     model: str | None = None
     measures: tuple[tuple[str | None, str], ...] = ()
 
@@ -133,6 +143,10 @@ class Case:
     status: str = "published"
     withdrawn_reason: str | None = None
     replaced_by: str | None = None
+    model_label: bool = False  # the model's name is the editor's label (编者概括), not printed
+    actor_inferred: bool = False
+    corrections: tuple[Correction, ...] = ()
+    updated: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -174,7 +188,15 @@ def tidy(text: str) -> str:
 
 
 def _amount(d: dict) -> Amount:
-    return Amount(d["printed"], d.get("qualifier", "exact"), d.get("value"), d.get("low"), d.get("high"))
+    return Amount(
+        d["printed"],
+        d.get("qualifier", "exact"),
+        d.get("value"),
+        d.get("low"),
+        d.get("high"),
+        d.get("date"),
+        "date" in d.get("inferred", ()),
+    )
 
 
 def _figure(d: dict) -> Figure:
@@ -189,6 +211,7 @@ def _figure(d: dict) -> Figure:
         date=d.get("date"),
         source=d.get("source"),
         en=d.get("en"),
+        date_inferred="date" in d.get("inferred", ()),
     )
 
 
@@ -218,16 +241,21 @@ def build_case(data: dict, path: str) -> Case:
         path=path,
         added=str(data["added"]),
         title=data["title"],
-        model_name=data["model"]["name"],
+        model_name=data["model"].get("name") or data["model"]["label"],
+        model_label="name" not in data["model"],
         model_parts=tuple(data["model"].get("parts", ())),
         theme=data["theme"],
         region=region,
         actor_name=data["actor"]["name"],
         actor_level=data["actor"]["level"],
+        actor_inferred=bool(data["actor"].get("inferred")),
         groups=tuple(data["groups"]),
         topics=tuple(data["topics"]),
         summary=tidy(data["summary"]),
-        measures=tuple(Measure(m["topic"], tidy(m["text"]), m.get("name"), m.get("source")) for m in data["measures"]),
+        measures=tuple(
+            Measure(m["topic"], tidy(m["text"]), m.get("name") or m.get("label"), m.get("source"), "label" in m)
+            for m in data["measures"]
+        ),
         numbers=tuple(_figure(n) for n in data.get("numbers", ())),
         quotes=tuple(Quote(q["text"], q["speaker"], q.get("source")) for q in data.get("quotes", ())),
         related=tuple(Relation(r["id"], r["relation"]) for r in data.get("related", ())),
@@ -238,7 +266,7 @@ def build_case(data: dict, path: str) -> Case:
         notes=tidy(data["notes"]) if data.get("notes") else None,
         en=English(
             en["title"],
-            en["summary"],
+            en.get("summary"),
             en.get("model"),
             tuple((m.get("name"), m["text"]) for m in en.get("measures", ())),
         )
@@ -247,4 +275,6 @@ def build_case(data: dict, path: str) -> Case:
         status=data.get("status", "published"),
         withdrawn_reason=data.get("withdrawn_reason"),
         replaced_by=data.get("replaced_by"),
+        corrections=tuple(Correction(c["date"], tidy(c["text"])) for c in data.get("corrections", ())),
+        updated=data.get("updated"),
     )

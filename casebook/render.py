@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from .index import Catalog, RegionNode, model_kinds
 from .model import Case, Figure, Source
-from .paths import DATA, TEMPLATES
+from .paths import DATA, RESERVED_CASE_PAGES, TEMPLATES
 from .rawblocks import mark
 from .vocab import Term, vocabulary
 
@@ -180,7 +180,7 @@ class Ctx:
         if en is not None:
             if field == "title":
                 return en.title, False
-            if field == "summary":
+            if field == "summary" and en.summary:
                 return en.summary, False
             if field == "model" and en.model:
                 return en.model, False
@@ -194,7 +194,8 @@ class Ctx:
         return value, bool(value)
 
     def translated(self, case: Case) -> bool:
-        return self.lang == "zh" or case.en is not None
+        """Whether the page language has the case's summary (English may give only a title and model)."""
+        return self.lang == "zh" or (case.en is not None and case.en.summary is not None)
 
 
 def _lines(entries: list[Markup]) -> Markup:
@@ -302,13 +303,13 @@ def figure_value(f: Figure, lang: str) -> Markup:
 
 
 def citation(s: Source, lang: str) -> str:
-    """A ready-to-copy citation line; inferred parts in square brackets and marked."""
-    mark = "（推断）" if lang == "zh" else " [inferred]"
+    """A ready-to-copy citation line. Parts not printed in the source (inferred) are in square
+    brackets, as GB/T 7714 writes supplied data; the page explains the brackets beside the line."""
 
     def part(field: str, value: str | None) -> str | None:
         if not value:
             return None
-        return f"[{value}]{mark}" if field in s.inferred else value
+        return f"[{value}]" if field in s.inferred else value
 
     outlet = part("publication", s.publication) or part("issuer", s.issuer)
     if outlet is None:
@@ -331,9 +332,20 @@ def citation(s: Source, lang: str) -> str:
 
 
 def meta_json(value: str) -> Markup:
-    """A front-matter string: JSON (valid YAML), with angle brackets made harmless for <title> and meta tags."""
-    text = str(value).replace("<", "＜").replace(">", "＞")
-    return Markup(json.dumps(text, ensure_ascii=False))
+    """A front-matter value, HTML-escaped once, as a JSON string (a YAML double-quoted scalar).
+
+    The theme prints front matter with autoescape off (MkDocs' Jinja environment), in ``<title>``,
+    ``<meta name="description" content="…">``, the header and the nav: so the value is stored
+    already escaped (``& < > " '``), and the theme's raw print is the one escape. The text reads in
+    the browser exactly as in the record (``&lt;`` in a record shows as ``&lt;``). Characters YAML
+    would refuse or read as a line break go as ``\\uXXXX``. Policy: docs-notes/escaping.md."""
+    text = json.dumps(str(Markup.escape(value)), ensure_ascii=False)
+    return Markup(_YAML_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
+
+
+# Characters YAML does not accept in a document (C1 controls, surrogates, U+FFFE/U+FFFF) or reads as a
+# line break inside a quoted scalar (NEL, LINE and PARAGRAPH SEPARATOR); json.dumps escapes C0 controls.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
 # --- the environment -------------------------------------------------------------------------------
@@ -508,7 +520,14 @@ def index_pages(catalog: Catalog, lang: str, options: dict | None = None) -> Ite
     yield "index.md", render("home.md.j2", ctx("index.md"))
     # All cases, paginated.
     yield from _listing_pages(
-        "cases", "index", labels(lang).all_cases, catalog.cases, lang, catalog, options, {"kind": None, "source": None}
+        "cases",
+        RESERVED_CASE_PAGES[0],
+        labels(lang).all_cases,
+        catalog.cases,
+        lang,
+        catalog,
+        options,
+        {"kind": None, "source": None},
     )
     # Region tree and a page per unit.
     yield "regions/index.md", render("regions.md.j2", ctx("regions/index.md"))

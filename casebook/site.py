@@ -16,7 +16,7 @@ from . import export, facets
 from .check import display_path, find_records, load_and_check
 from .index import Catalog, add_related, build_catalog
 from .model import Case, build_case
-from .problems import ProblemsFound
+from .problems import ProblemsFound, errors
 from .render import LANGS, Ctx, case_pages, docs_path, environment, index_pages, render, ui
 from .write import WriteStats, remove_stale, write_files
 
@@ -44,7 +44,7 @@ def load_cases(cases_dir: Path) -> list[Case]:
     try:
         files = find_records([cases_dir])
         records, problems = load_and_check(files)
-        if problems:
+        if errors(problems):
             raise ProblemsFound(problems)
         # Each record's path as the project names it (cases/…), for its edit link; as shown to the
         # editor when the folder lies outside the project.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import html
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -20,7 +21,7 @@ import jsonschema
 from . import numbers
 from .divisions import LEVELS, Divisions
 from .load import Loaded, Path_
-from .paths import SCHEMA
+from .paths import SCHEMA, reserved_case_id
 from .problems import Problem
 from .vocab import province_by_code, vocabulary
 
@@ -131,15 +132,31 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[Path_, str]:
                 "以字母或数字开头；不能含空格、汉字、/ 或 .."
             )
         if where and where[-1] == "code":
-            return where, f"{name} “{err.instance}” 不是区划代码：省、市、县写 6 位，乡镇街道 9 位，村社区 12 位"
-        if "\\d{4}" in str(err.validator_value):
+            return where, (
+                f"{name} “{err.instance}” 不是区划代码：省、市、县写 6 位（省 520000、市 520300 也写满 6 位），"
+                "乡镇街道 9 位，村社区 12 位，只用半角数字 0–9"
+            )
+        if "[0-9]{4}" in str(err.validator_value):
             return where, f"{name} “{err.instance}” 不是日期：写成 2022、2022-12 或 2022-12-06"
+        if where and where[-1] in ("key", "source"):
+            return (
+                where,
+                f"{name} “{err.instance}” 只能用小写英文字母、数字、连字符和下划线（不能有空格或 #），最多 32 个字符",
+            )
         return where, f"{name} “{err.instance}” 只能用小写英文字母、数字和连字符"
     if v == "enum":
         opts = "、".join(str(o) for o in err.validator_value)
         return where, f"{name} 不能是 “{err.instance}”，只能是：{opts}"
+    if v == "oneOf" and where[-1:] == ("model",):
+        if isinstance(err.instance, dict) and "name" in err.instance and "label" in err.instance:
+            return where, "model 的 name 和 label 只能写一个：原文印出的名称写 name，编者概括的写 label"
+        return where, "model 缺少名称：原文印出的名称写 name（照原文），原文没有名称时写 label（编者概括）"
+    if v == "not" and len(where) == 2 and where[0] == "measures":
+        return where, (f"{name} 的 name 和 label 只能写一个：原文印出的措施名称写 name，编者概括的写 label")
     if v == "minItems":
         return where, f"{name} 至少要写 {err.validator_value} 项"
+    if v == "maxItems":
+        return where, f"{name} 太多：最多 {err.validator_value} 项，现在 {len(err.instance)} 项"
     if v == "maxLength":
         return where, f"{name} 太长：最多 {err.validator_value} 个字，现在 {len(err.instance)} 个"
     if v == "minLength":
@@ -176,6 +193,37 @@ _ID_CARD = re.compile(
     r"(?<![0-9])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])"
 )
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
+# Characters no record needs and some can abuse: C0/C1 controls (newline and tab only in long text),
+# Unicode non-characters, bidirectional overrides and zero-width characters (they can show a title
+# reversed or hide text; U+200B is also the search index's own separator).
+_NONCHARS = "\ufdd0-\ufdef" + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0, 0x110000, 0x10000))
+_BAD_CHAR = re.compile(
+    f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_NONCHARS}\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c]"
+)
+_BAD_SHORT = re.compile("[\t\n]")
+_LONG_TEXT = frozenset({"summary", "text", "notes", "editor_notes", "withdrawn_reason"})
+_BAD_NAMES = {
+    "\n": "换行",
+    "\t": "制表符（Tab）",
+    "\u200b": "零宽空格",
+    "\u200c": "零宽非连接符",
+    "\u200d": "零宽连接符",
+    "\ufeff": "零宽不换行空格（BOM）",
+}
+_JS_SPACE = re.compile(r"[\s\x00-\x1f]+")
+
+
+def _bad_char_name(ch: str) -> str:
+    if ch in _BAD_NAMES:
+        return _BAD_NAMES[ch]
+    code = ord(ch)
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return f"控制字符 U+{code:04X}"
+    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 or code == 0x061C or code in (0x200E, 0x200F):
+        return f"文字方向控制符 U+{code:04X}（会让文字倒着显示）"
+    if 0x2060 <= code <= 0x2064:
+        return f"不可见字符 U+{code:04X}"
+    return f"非字符 U+{code:04X}"
 
 
 def _strings(data: Any, where: Path_ = ()) -> Iterator[tuple[Path_, str]]:
@@ -202,8 +250,13 @@ def guard_problems(rec: Loaded) -> list[Problem]:
                 found.append("里有 HTML 标签：只写纯文字，不要写 < > 标签")
             if _HANDLER.search(text):
                 found.append("里有网页脚本事件（如 onclick=）：只写纯文字")
-        if ":" in text and _JS.search(text):
+        if (":" in text or "&" in text) and _JS.search(_JS_SPACE.sub("", html.unescape(text))):
             found.append("里有 javascript: 之类的脚本链接：只写纯文字")
+        bad = _BAD_CHAR.search(text)
+        if bad is None and not (where and where[-1] in _LONG_TEXT):
+            bad = _BAD_SHORT.search(text)
+        if bad is not None:
+            found.append(f"里有看不见的{_bad_char_name(bad.group())}（第 {bad.start() + 1} 个字）：请删去")
         if _DIGIT_RUN.search(text):
             if _MOBILE.search(text) or _LANDLINE.search(text):
                 found.append("里有电话号码：不要公开个人联系方式，请删去")
@@ -221,7 +274,15 @@ def guard_problems(rec: Loaded) -> list[Problem]:
 # --- one record's meaning ---------------------------------------------------------------------------
 
 
+_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{2,63}")
+
+
 def _date_ok(text: str) -> bool:
+    # fullmatch with [0-9]: Python's \d and int() accept any Unicode digit (２０２２, ٢٠٢٢) and
+    # $ matches before a trailing newline; editors' IDEs (ECMAScript) would disagree.
+    if not _DATE.fullmatch(text):
+        return False
     parts = text.split("-")
     try:
         if len(parts) == 1:
@@ -258,6 +319,11 @@ class RecordChecker:
             self.figures,
             self.english,
             self.status,
+            self.identity,
+            self.provenance,
+            self.corrections,
+            self.draft,
+            self.advice,
         ):
             try:
                 step()
@@ -271,12 +337,22 @@ class RecordChecker:
         places += [("period", k) for k in ("started", "reported") if k in d.get("period", {})]
         places += [("sources", i, "date") for i in range(len(d.get("sources", [])))]
         places += [("numbers", i, "date") for i, n in enumerate(d.get("numbers", [])) if "date" in n]
+        for i, n in enumerate(d.get("numbers", [])):
+            places += [("numbers", i, side, "date") for side in ("before", "after") if "date" in n.get(side, {})]
+        places += [("corrections", i, "date") for i in range(len(d.get("corrections", [])))]
+        if "updated" in d:
+            places.append(("updated",))
         for where in places:
             value: Any = d
             for key in where:
                 value = value[key]
             if isinstance(value, str) and not _date_ok(value):
-                self.add(where, f"{field_name(where)} “{value}” 不是真实存在的日期")
+                if value != value.strip():
+                    self.add(where, f"{field_name(where)} “{value.strip()}” 前后有换行或空格：只写日期本身")
+                elif not value.isascii():
+                    self.add(where, f"{field_name(where)} “{value}” 要用半角数字 0–9 书写")
+                else:
+                    self.add(where, f"{field_name(where)} “{value}” 不是真实存在的日期")
 
     def _term(self, where: Path_, kind: str, value: str) -> None:
         vocab = vocabulary(kind)
@@ -447,6 +523,93 @@ class RecordChecker:
         if self.data.get("status") == "withdrawn" and not self.data.get("withdrawn_reason"):
             self.add(("status",), "status 为 withdrawn 时要写 withdrawn_reason（撤下原因）")
 
+    def identity(self) -> None:
+        rid = self.data["id"]
+        if not isinstance(rid, str):
+            return
+        if not _ID.fullmatch(rid):
+            if _ID.fullmatch(rid.strip()):
+                self.add(("id",), f"id “{rid.strip()}” 前后有换行或空格：只写 id 本身")
+        elif reserved_case_id(rid):
+            self.add(("id",), f"id “{rid}” 是网站自己的页面名（案例总目录），不能用作案例 id：请换一个")
+        target = self.data.get("replaced_by")
+        if target == rid:
+            self.add(("replaced_by",), "replaced_by 指向了自己：写合并或改名后的那个新案例的 id")
+
+    def provenance(self) -> None:
+        """Inferred marks must name something that is filled in."""
+        for i, n in enumerate(self.data.get("numbers", [])):
+            for sub in ((), ("before",), ("after",)):
+                amount = n if not sub else n.get(sub[0], {})
+                if "date" in amount.get("inferred", ()) and "date" not in amount:
+                    where = ("numbers", i, *sub, "inferred")
+                    self.add(where, f"{field_name(where)} 列了 date，但没有填写 date")
+        for f in self.data.get("period", {}).get("inferred", ()):
+            if f not in self.data["period"]:
+                self.add(("period", "inferred"), f"period inferred 列了 {f}，但没有填写 {f}")
+
+    def corrections(self) -> None:
+        d = self.data
+        fixes = d.get("corrections", [])
+        updated = d.get("updated")
+        if updated is not None and updated < d["added"]:
+            self.add(("updated",), f"updated {updated} 早于收录日期 added {d['added']}")
+        if not fixes:
+            return
+        latest = max(c["date"] for c in fixes)
+        if updated is None:
+            self.add(("corrections",), f"写了更正（corrections）就要写 updated（最近一次更正的日期，如 {latest}）")
+        elif updated < latest:
+            self.add(("updated",), f"updated {updated} 早于最后一条更正的日期 {latest}")
+        for i, c in enumerate(fixes):
+            if c["date"] < d["added"]:
+                self.add(("corrections", i, "date"), f"corrections 第{i + 1}项 的日期早于收录日期 added {d['added']}")
+
+    def draft(self) -> None:
+        d = self.data
+        confirm = d.get("confirm", [])
+        if d.get("status") == "draft":
+            left = f"还有 {len(confirm)} 项待确认（见 confirm）；" if confirm else ""
+            self.add(
+                ("status",),
+                f"这是草稿（status: draft），不能发布：{left}核对完把 status 改为 published（或删去这一行）",
+            )
+        for i, item in enumerate(confirm):
+            self.add(("confirm", i), f"待确认：{item}——核对原文无误后删去这一项")
+        if confirm and d.get("status") != "draft":
+            self.add(("confirm",), "confirm 里还有待确认的项：逐项核对后删去，全部删完再删去 confirm")
+
+    def advice(self) -> None:
+        """Warnings: they never fail a check."""
+        units = vocabulary("units")
+        for i, n in enumerate(self.data.get("numbers", [])):
+            unit = n.get("unit")
+            if isinstance(unit, str) and unit not in units:
+                self.warn(
+                    ("numbers", i, "unit"),
+                    f"numbers 第{i + 1}项 单位“{unit}”不在 vocab/units.yaml 里：英文界面会照中文显示，请在表里补上它的英文",
+                )
+        places: list[Path_] = [("notes",)] + [("sources", i, "notes") for i in range(len(self.data["sources"]))]
+        for where in places:
+            notes: Any = self.data
+            for key in where:
+                notes = notes.get(key) if isinstance(notes, dict) else notes[key]
+            leaked = sorted(set(_FIELD_WORD.findall(notes))) if isinstance(notes, str) else []
+            if leaked:
+                self.warn(
+                    where,
+                    f"{field_name(where)} 是给读者看的，里面有字段名（{'、'.join(leaked)}）：请用读者能懂的话写，"
+                    "只给编辑看的说明写进 editor_notes",
+                )
+
+    def warn(self, where: Path_, message: str) -> None:
+        self.out.append(Problem(self.rec.path, self.rec.line(where), message, warning=True))
+
+
+_FIELD_WORD = re.compile(
+    r"(?<![A-Za-z])(?:publication|actor|model\.name|model|issuer|author|inferred|printed|qualifier|"
+    r"unit_printed|value|subject|measures?|period|reported|started|sources?|column|label|notes)(?![A-Za-z])"
+)
 
 _LEVEL_ZH = {
     "province": "省级",
@@ -488,7 +651,7 @@ def cross_problems(records: list[Loaded], known_ids: set[str] | None = None) -> 
             by_id[folded] = rec
         key = (
             tuple(str(rec.data["region"][lvl]["code"]) for lvl in LEVELS if lvl in rec.data["region"]),
-            rec.data["model"]["name"],
+            rec.data["model"].get("name") or rec.data["model"].get("label"),
         )
         if key in by_case:
             first = by_case[key]
@@ -496,7 +659,7 @@ def cross_problems(records: list[Loaded], known_ids: set[str] | None = None) -> 
                 out.append(
                     Problem(
                         here.path,
-                        here.line(("model", "name")),
+                        here.line(("model", "name" if "name" in here.data["model"] else "label")),
                         f"与 {there.path} 是同一个案例（地区和模式名称都相同）：请合并成一个记录，或用 related 说明两者的关系",
                     )
                 )

@@ -104,12 +104,14 @@ def test_relative_urls():
     assert rel_url("regions/index.md", "regions/520000-p2.md") == "520000-p2.html"
 
 
-def test_citation_marks_inferred_parts():
+def test_citation_puts_inferred_parts_in_brackets_without_editorial_words():
     case = hostile_case("x")
     line = citation(case.sources[0], "zh")
-    assert "[2022年12月]（推断）" in line
+    assert "[2022年12月]。" in line  # GB/T 7714 supplied data: brackets, explained on the page
+    assert "推断" not in line
     assert line.startswith("记者甲，《x》，贵州日报")
-    assert "[inferred]" in citation(case.sources[0], "en")
+    en = citation(case.sources[0], "en")
+    assert "[2022-12]" in en and "inferred" not in en
 
 
 @given(st.text(max_size=40))

@@ -142,7 +142,7 @@ def test_figures_show_value_wording_and_change(fixture_site):
 
 def test_citations_mark_inferred_parts(fixture_site):
     text = text_of(fixture_site / "cases/fx-changping.html")
-    assert "《测试报道二》，（报刊名未印出），[2022年]（推断）。" in text
+    assert "《测试报道二》，（报刊名未印出），[2022年]。" in text
     assert "《测试简报》，测试发文单位，第21期，2022年12月6日。" in text
 
 

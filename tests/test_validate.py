@@ -147,6 +147,145 @@ CASES = [
         "  measures:\n",
         None,  # checked separately below (line is the en block's measures)
     ),
+    (
+        "model name and label both",
+        ("  name: “三家”工程\n", "  name: “三家”工程\n  label: 三家工程\n"),
+        "model:",
+        "model 的 name 和 label 只能写一个：原文印出的名称写 name，编者概括的写 label",
+    ),
+    (
+        "model without a name",
+        ("  name: “三家”工程\n", ""),
+        "model:",
+        "model 缺少名称：原文印出的名称写 name（照原文），原文没有名称时写 label（编者概括）",
+    ),
+    (
+        "measure name and label both",
+        ("  - name: 组织建家\n", "  - name: 组织建家\n    label: 建家\n"),
+        "  - name: 组织建家",
+        "measures 第1项 的 name 和 label 只能写一个：原文印出的措施名称写 name，编者概括的写 label",
+    ),
+    (
+        "full-width digits in a date",
+        ("added: 2026-11-04", "added: ２０２６-１１-０４"),
+        "added:",
+        "added “２０２６-１１-０４” 不是日期：写成 2022、2022-12 或 2022-12-06",
+    ),
+    (
+        "Arabic-Indic digits in a date",
+        ('reported: "2022-12-06"', 'reported: "٢٠٢٢"'),
+        "period:",
+        "period reported “٢٠٢٢” 不是日期：写成 2022、2022-12 或 2022-12-06",
+    ),
+    (
+        "trailing newline in a date",
+        ('reported: "2022-12-06"', 'reported: "2022-12-06\\n"'),
+        "period:",
+        "period reported “2022-12-06” 前后有换行或空格：只写日期本身",
+    ),
+    (
+        "full-width digits in a division code",
+        ('county: {name: 扶风县, code: "610324"}', 'county: {name: 扶风县, code: "６１０３２４"}'),
+        "county: {name: 扶风县",
+        "region county code “６１０３２４” 不是区划代码：省、市、县写 6 位（省 520000、市 520300 也写满 6 位），"
+        "乡镇街道 9 位，村社区 12 位，只用半角数字 0–9",
+    ),
+    (
+        "reserved id",
+        ("id: fx-fufeng-sanjia", "id: index"),
+        "id: index",
+        "id “index” 是网站自己的页面名（案例总目录），不能用作案例 id：请换一个",
+    ),
+    (
+        "reserved paged id",
+        ("id: fx-fufeng-sanjia", "id: index-p2"),
+        "id: index-p2",
+        "id “index-p2” 是网站自己的页面名（案例总目录），不能用作案例 id：请换一个",
+    ),
+    (
+        "bidi override in a title",
+        ("title: 扶风县实施“三家”工程", 'title: "扶风县\\u202e实施“三家”工程"'),
+        "title:",
+        "title 里有看不见的文字方向控制符 U+202E（会让文字倒着显示）（第 4 个字）：请删去",
+    ),
+    (
+        "C1 control in a title",
+        ("title: 扶风县实施“三家”工程", 'title: "扶风县\\x85实施"'),
+        "title:",
+        "title 里有看不见的控制字符 U+0085（第 4 个字）：请删去",
+    ),
+    (
+        "NUL in a summary",
+        ("summary: 扶风县以", 'summary: "扶风县\\0以"\nnotes: 扶风县以'),
+        "summary:",
+        "summary 里有看不见的控制字符 U+0000（第 4 个字）：请删去",
+    ),
+    (
+        "non-character in a name",
+        ("  - name: 组织建家", '  - name: "组织\\uFFFE建家"'),
+        'name: "组织',
+        "measures 第1项 name 里有看不见的非字符 U+FFFE（第 3 个字）：请删去",
+    ),
+    (
+        "newline in a title",
+        ("title: 扶风县实施“三家”工程", 'title: "扶风县\\n实施"'),
+        "title:",
+        "title 里有看不见的换行（第 4 个字）：请删去",
+    ),
+    (
+        "javascript link hidden by an entity",
+        ("text: 建立行业党组织。", "text: 'java&#115;cript:alert(1)'"),
+        "java&#115;cript",
+        "measures 第1项 text 里有 javascript: 之类的脚本链接：只写纯文字",
+    ),
+    (
+        "javascript link split by a tab",
+        ("text: 建立行业党组织。", 'text: "java\\tscript:alert(1)"'),
+        "script:alert",
+        "measures 第1项 text 里有 javascript: 之类的脚本链接：只写纯文字",
+    ),
+    (
+        "source key with a space",
+        ("  - key: bj", "  - key: b j"),
+        "  - key: b j",
+        "sources 第1项 key “b j” 只能用小写英文字母、数字、连字符和下划线（不能有空格或 #），最多 32 个字符",
+    ),
+    (
+        "replaced_by itself",
+        (
+            "added: 2026-11-04",
+            "added: 2026-11-04\nstatus: withdrawn\nwithdrawn_reason: 合并\nreplaced_by: fx-fufeng-sanjia",
+        ),
+        "replaced_by:",
+        "replaced_by 指向了自己：写合并或改名后的那个新案例的 id",
+    ),
+    (
+        "a draft is never published",
+        ("added: 2026-11-04", "added: 2026-11-04\nstatus: draft\nconfirm:\n  - region\n  - numbers 第1项"),
+        "status: draft",
+        "这是草稿（status: draft），不能发布：还有 2 项待确认（见 confirm）；核对完把 status 改为 published（或删去这一行）",
+    ),
+    (
+        "each entry left to confirm at its line",
+        ("added: 2026-11-04", "added: 2026-11-04\nstatus: draft\nconfirm:\n  - region\n  - numbers 第1项"),
+        "  - numbers 第1项",
+        "待确认：numbers 第1项——核对原文无误后删去这一项",
+    ),
+    (
+        "a correction without updated",
+        ("added: 2026-11-04", "added: 2026-11-04\ncorrections:\n  - {date: 2026-11-30, text: 删去原文未写的组织者。}"),
+        "corrections:",
+        "写了更正（corrections）就要写 updated（最近一次更正的日期，如 2026-11-30）",
+    ),
+    (
+        "updated before the last correction",
+        (
+            "added: 2026-11-04",
+            "added: 2026-11-04\nupdated: 2026-11-10\ncorrections:\n  - {date: 2026-11-30, text: 删去原文未写的组织者。}",
+        ),
+        "updated:",
+        "updated 2026-11-10 早于最后一条更正的日期 2026-11-30",
+    ),
 ]
 
 
@@ -303,3 +442,75 @@ def test_compiled_schema_agrees_with_the_schema(change):
         fast_ok = False
     assert fast_ok == (not list(_full().iter_errors(data)))
     assert '"$ref"' not in json.dumps(_inline_refs(_schema(), _schema()["definitions"]))
+
+
+def test_corrections_and_provenance_marks_pass(tmp_path):
+    text = BASE.replace(
+        "added: 2026-11-04",
+        "added: 2026-11-04\nupdated: 2026-11-30\ncorrections:\n  - {date: 2026-11-30, text: 删去原文未写的组织者。}",
+    )
+    text = text.replace("  name: “三家”工程", "  label: 三家工程").replace("  - name: 阵地暖家", "  - label: 阵地暖家")
+    text = text.replace(
+        "actor: {name: 扶风县委组织部, level: county}", "actor: {name: 扶风县委组织部, level: county, inferred: true}"
+    )
+    text = text.replace(
+        "period:",
+        """numbers:
+  - subject: 办理时长
+    unit: 小时
+    printed: 从2016年的13小时压缩到2022年的0.04小时
+    before: {value: 13, printed: 13小时, date: "2016"}
+    after: {value: 0.04, printed: 0.04小时, date: "2022", inferred: [date]}
+  - subject: 快递员
+    value: 30
+    unit: 名
+    printed: 30名
+    date: "2021"
+    inferred: [date]
+period:""",
+    )
+    text = text.replace("    issue: 第21期", "    issue: 第21期\n    column: 党建\n    inferred: [column]")
+    text = text.replace(
+        'en:\n  title: Fufeng County\'s "Three Homes" project\n  summary:', "en:\n  title: Fufeng\n  summary:"
+    )
+    assert problems_for(write(tmp_path, text)) == []
+
+
+def test_english_title_without_summary_passes(tmp_path):
+    head, _, _ = BASE.partition("en:\n")
+    text = head + "en:\n  title: Fufeng County's Three Homes project\n  model: The Three Homes project\n"
+    assert problems_for(write(tmp_path, text)) == []
+
+
+def test_warnings_do_not_fail_the_check(tmp_path):
+    from casebook.cli import main
+
+    text = BASE.replace(
+        "period:", NUMBERS.replace("unit: 名", "unit: 架次").replace("2000余名", "2000余架次") + "period:"
+    )
+    text = text.replace("en:\n", "notes: 原文未印出报名，故 publication 为 null。\nen:\n")
+    path = write(tmp_path, text)
+    found = problems_for(path)
+    assert (
+        f"{display_path(path)}:{line_of(text, 'unit: 架次')}: 提示：numbers 第1项 单位“架次”不在 vocab/units.yaml 里：英文界面会照中文显示，请在表里补上它的英文"
+        in found
+    )
+    assert any(
+        p.startswith(
+            f"{display_path(path)}:{line_of(text, 'notes:')}: 提示：notes 是给读者看的，里面有字段名（publication）"
+        )
+        for p in found
+    )
+    assert main(["check", str(path)]) == 0
+    assert main(["check", "--format", "github", str(path)]) == 0
+
+
+def test_warnings_are_github_warnings(tmp_path, capsys):
+    from casebook.cli import main
+
+    text = BASE.replace(
+        "period:", NUMBERS.replace("unit: 名", "unit: 架次").replace("2000余名", "2000余架次") + "period:"
+    )
+    main(["check", "--format", "github", str(write(tmp_path, text))])
+    out = capsys.readouterr().out
+    assert "::warning file=" in out and "::error" not in out
