@@ -43,10 +43,39 @@ def cases_json(catalog: Catalog) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _csv(rows: list[list]) -> bytes:
+# A text cell starting with one of these is read as a formula by Excel, LibreOffice or Google
+# Sheets (``=HYPERLINK(…)``, ``=cmd|' /C calc'!A0``, ``@SUM(…)``, ``-2+3``), or starts with a
+# character some of them drop before such a formula (tab, CR). A leading ``'`` is in the set too,
+# so that every apostrophe this adds can be told apart from the record's own: see csv_text_cell.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def csv_text_cell(text: str) -> str:
+    """A text cell of any table we write, made inert: one leading ``'`` when it starts with
+    ``= + - @``, a tab, a CR, or ``'`` itself; otherwise the text unchanged.
+
+    The one policy for every CSV (and any XLSX, written as strings) we offer, in Python and in the
+    browser (docs-notes/escaping.md). Numeric columns never go through it (a value may be -3).
+    To read the record text back: remove one leading ``'`` when the cell starts with one."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_record_text(cell: str) -> str:
+    """The inverse of :func:`csv_text_cell` (for tests and for anyone reading our CSVs)."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def _csv(rows: list[list], numeric: tuple[str, ...] = ()) -> bytes:
+    """UTF-8 with BOM (Excel), CRLF; the first row names the columns, ``numeric`` those holding
+    numbers, written as they are; every other cell is text and goes through :func:`csv_text_cell`."""
+    header, *body = rows
+    is_text = [name not in numeric for name in header]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer.writerow(header)
+    writer.writerows(
+        [csv_text_cell(str(v)) if text else v for v, text in zip(row, is_text, strict=True)] for row in body
+    )
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -76,6 +105,7 @@ CASE_COLUMNS = [
     "sources",
     "url",
 ]
+CASE_NUMERIC = ("year", "measures", "numbers")
 
 
 def cases_csv(catalog: Catalog) -> bytes:
@@ -110,7 +140,7 @@ def cases_csv(catalog: Catalog) -> bytes:
                 f"cases/{c.id}.html",
             ]
         )
-    return _csv(rows)
+    return _csv(rows, CASE_NUMERIC)
 
 
 NUMBER_COLUMNS = [
@@ -128,6 +158,7 @@ NUMBER_COLUMNS = [
     "source_title",
     "region_code",
 ]
+NUMBER_NUMERIC = ("value", "low", "high")
 
 
 def _num(x: float | None) -> str:
@@ -159,7 +190,7 @@ def numbers_csv(catalog: Catalog) -> bytes:
                     c.place.code,
                 ]
             )
-    return _csv(rows)
+    return _csv(rows, NUMBER_NUMERIC)
 
 
 def atom_feed(catalog: Catalog, site_name: str, lang: str = "zh") -> bytes:

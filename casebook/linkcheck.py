@@ -8,11 +8,24 @@ Pure functions with an injectable fetcher, so the tests never leave 127.0.0.1:
   within a bounded number of addresses and a time budget;
 - :func:`annotations` and :func:`summary_markdown` report the dead ones as CI warnings and as a
   job-summary table. A dead link is worth a look, not a failed run: the caller exits 0.
+
+The addresses come from records anyone may propose, and the check runs on CI runners that often sit
+inside an intranet (self-hosted Gitea/Forgejo runners). So the default fetcher talks only to public
+hosts: every connection, the first and the one after each redirect, resolves the host name, refuses
+it when any address it resolves to is loopback, private, link-local, unspecified, multicast,
+reserved, IPv6 unique-local or site-local, or such an address inside an IPv4-mapped, 6to4 or NAT64
+IPv6 address (:func:`address_problem`), and then connects to the very addresses it checked (no
+second lookup a DNS answer could change in between). Redirects go to http/https only; no proxy
+from the environment is used (a proxy would make the request to whatever address the record names).
 """
 
 from __future__ import annotations
 
+import html
 import http.client
+import ipaddress
+import re
+import socket
 import time
 import urllib.error
 import urllib.parse
@@ -100,8 +113,157 @@ def collect_urls(paths: Iterable[Path]) -> list[SourceUrl]:
     return out
 
 
+# --- only public hosts -------------------------------------------------------------------------------
+
+
+class BlockedAddress(OSError):
+    """The host of an address (or of a redirect) resolves to an address the check must not reach."""
+
+    def __init__(self, host: str, address: str, why: str):
+        super().__init__(f"{host} → {address}（{why}）")
+        self.host, self.address, self.why = host, address, why
+
+
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def address_problem(address: str) -> str | None:
+    """Why the check must not connect to ``address`` (an IP address as text), or None for a public one.
+
+    An IPv6 address that carries an IPv4 one is judged by that too: IPv4-mapped (always refused),
+    6to4 and Teredo (both must be public), NAT64 ``64:ff9b::/96`` (by the IPv4 address alone, so
+    that DNS64 networks still reach public IPv4 hosts)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone (fe80::1%eth0) is no help
+    except ValueError:
+        return "不是 IP 地址"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return f"IPv4 映射地址，{_ip_problem(ip.ipv4_mapped) or '公网'} {ip.ipv4_mapped}"
+        if ip in _NAT64:
+            inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+            why = _ip_problem(inner)
+            return f"{why} {inner}，经 NAT64" if why else None
+        for inner in (ip.sixtofour, *(ip.teredo or ())):
+            why = inner is not None and _ip_problem(inner)
+            if why:
+                return f"{why} {inner}，内嵌于 IPv6 地址"
+    return _ip_problem(ip)
+
+
+def _ip_problem(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    if ip.is_unspecified:
+        return "未指定地址"
+    if ip.is_loopback:
+        return "本机地址"
+    if ip.is_link_local:
+        return "链路本地地址"
+    if ip.is_multicast:
+        return "组播地址"
+    if ip.is_reserved:
+        return "保留地址"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:
+        return "站点本地地址"
+    if ip.is_private:
+        return "内网地址"
+    if not ip.is_global:  # 100.64.0.0/10 (carrier-grade NAT) and the like
+        return "非公网地址"
+    return None
+
+
+def _resolve(host: str, port: int) -> list[tuple]:
+    """``getaddrinfo`` for a TCP connection to ``host`` (a seam for the tests)."""
+    return socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+
+
+def _connect(sock: socket.socket, sockaddr: tuple) -> None:
+    """Connect ``sock`` to an address already checked (a seam for the tests)."""
+    sock.connect(sockaddr)
+
+
+def public_connection(address: tuple[str, int], timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):  # noqa: ANN001
+    """``socket.create_connection`` for public hosts only: every address the host name resolves to
+    is checked (one bad address refuses the host), then the checked addresses are tried in turn."""
+    host, port = address
+    infos = _resolve(host, port)
+    for info in infos:
+        why = address_problem(str(info[4][0]))
+        if why:
+            raise BlockedAddress(host, str(info[4][0]), why)
+    if not infos:
+        raise OSError(f"{host} 没有地址")
+    error: OSError | None = None
+    for family, kind, proto, _name, sockaddr in infos:
+        sock = socket.socket(family, kind, proto)
+        try:
+            if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            _connect(sock, sockaddr)
+            return sock
+        except OSError as exc:
+            error = exc
+            sock.close()
+    raise error  # type: ignore[misc]
+
+
+class _PublicHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self._create_connection = public_connection
+
+
+class _PublicHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self._create_connection = public_connection  # then TLS to the host name, as usual
+
+
+class _PublicHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request):
+        return self.do_open(_PublicHTTPConnection, req)
+
+
+class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request):
+        return self.do_open(_PublicHTTPSConnection, req, context=self._context)
+
+
+class _HttpRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects to http and https addresses only: urllib alone would follow ftp:// and answer a
+    redirect to file: or data: with the 3xx status itself, which would read as a live link."""
+
+    def http_error_302(self, req, fp, code, msg, headers):  # noqa: ANN001, ANN201
+        location = headers.get("location") or headers.get("uri")
+        if location:
+            scheme = urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, location)).scheme.lower()
+            if scheme not in ("http", "https"):
+                fp.close()
+                raise urllib.error.URLError(f"重定向到非 http/https 地址：{location}")
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    """http and https to public hosts, redirects followed; no proxies, no ftp:, file: or data:."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        _PublicHTTPHandler(),
+        _PublicHTTPSHandler(),
+        _HttpRedirects(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+        urllib.request.UnknownHandler(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
 def urllib_fetch(url: str, method: str, timeout: float) -> int:
-    """The default fetcher: one request with urllib (redirects followed, body not read)."""
+    """The default fetcher: one request with urllib (redirects followed, body not read), to public
+    hosts only (:func:`public_connection`)."""
     parts = urllib.parse.urlsplit(url)
     netloc = parts.netloc
     if not netloc.isascii():
@@ -118,16 +280,24 @@ def urllib_fetch(url: str, method: str, timeout: float) -> int:
     )  # Chinese paths and host names, as a browser would send them; the fragment is never sent
     req = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        with _opener().open(req, timeout=timeout) as resp:
             return resp.status
     except urllib.error.HTTPError as exc:
         exc.close()
         return exc.code
 
 
+def _blocked(exc: BaseException) -> BlockedAddress | None:
+    if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, BlockedAddress):
+        return exc.reason
+    return exc if isinstance(exc, BlockedAddress) else None
+
+
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, urllib.error.URLError) and not isinstance(exc.reason, str):
         exc = exc.reason  # type: ignore[assignment]
+    if isinstance(exc, BlockedAddress):
+        return f"不访问非公网地址：{exc.host} 解析为 {exc.address}（{exc.why}）"
     if isinstance(exc, TimeoutError):
         return "超时"
     if isinstance(exc, ConnectionRefusedError):
@@ -147,6 +317,8 @@ def check_url(url: str, fetch: Fetcher = urllib_fetch, timeout: float = TIMEOUT)
     except _FAILURES as exc:
         if isinstance(exc, ValueError):
             return LinkResult(url, error=f"地址无效：{exc}", method="HEAD")
+        if _blocked(exc):  # a GET would go to the same place
+            return LinkResult(url, error=_reason(exc), method="HEAD")
     try:
         return LinkResult(url, status=fetch(url, "GET", timeout), method="GET")
     except _FAILURES as exc:
@@ -200,18 +372,43 @@ def annotations(found: list[tuple[SourceUrl, LinkResult]]) -> list[str]:
     """One ``::warning file=…,line=…::`` workflow command per dead address."""
     return [
         f"::warning file={_escape_property(i.path)},line={max(i.line, 1)},title=出处链接失效::"
-        + _escape_data(f"{i.url}（{r.describe()}）")
+        + _escape_data(_visible(f"{i.url}（{r.describe()}）"))
         for i, r in found
     ]
 
 
 def text_lines(found: list[tuple[SourceUrl, LinkResult]]) -> list[str]:
     """The same as ``path:line: message`` lines, for a terminal."""
-    return [f"{i.path}:{i.line}: 出处链接失效：{i.url}（{r.describe()}）" for i, r in found]
+    return [
+        f"{_visible(i.path)}:{i.line}: 出处链接失效：{_visible(i.url)}（{_visible(r.describe())}）" for i, r in found
+    ]
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_PLAIN_URL = re.compile(r"https?://[^\s<>\"'`|\\\x00-\x1f\x7f-\x9f]+")
+
+
+def _visible(text: str) -> str:
+    """Control characters (a terminal escape, a line break) shown as ``\\xNN``, never acted on."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]()!#~|])")
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text in a Markdown table cell: one line, no cell break, no HTML, no link or image
+    (docs-notes/escaping.md)."""
+    return _MARKDOWN.sub(r"\\\1", html.escape(_visible(text), quote=False))
+
+
+def _url_cell(url: str) -> str:
+    """An autolink when the address is plain, else the address as text."""
+    return f"<{url}>" if _PLAIN_URL.fullmatch(url) else _cell(url)
+
+
+def _path_cell(path: str) -> str:
+    return f"`{_visible(path)}`".replace("|", "\\|") if "`" not in path else _cell(path)
 
 
 def summary_markdown(items: list[SourceUrl], results: dict[str, LinkResult], skipped: list[str] | None = None) -> str:
@@ -226,7 +423,7 @@ def summary_markdown(items: list[SourceUrl], results: dict[str, LinkResult], ski
     if found:
         lines += ["| 记录 / record | 行 / line | 网址 / URL | 结果 / result |", "|---|---|---|---|"]
         for i, r in found:
-            lines.append(f"| `{_cell(i.path)}` | {i.line} | <{_cell(i.url)}> | {_cell(r.describe())} |")
+            lines.append(f"| {_path_cell(i.path)} | {i.line} | {_url_cell(i.url)} | {_cell(r.describe())} |")
         lines += [
             "",
             "失效的链接不会让这次运行失败：请核对原文是否已迁移，改用新网址或存档文件（`file`），"

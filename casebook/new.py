@@ -11,14 +11,19 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
+from functools import cache
 from pathlib import Path
 
 import jinja2
 
 from .divisions import LEVELS, PARENT_LEVEL, Division, divisions
+from .load import load_text
 from .paths import SCHEMA, TEMPLATES
-from .vocab import province_by_code
+from .problems import errors
+from .validate import field_name, record_problems
+from .vocab import province_by_code, vocabulary
 
 QUESTIONS = [
     # (attribute, prompt, list-valued)
@@ -65,8 +70,74 @@ def find_unit(code: str) -> list[tuple[str, Division]]:
     return sorted(chain, key=lambda lu: LEVELS.index(lu[0]))
 
 
+# Characters a YAML reader refuses (C1 controls, surrogates, U+FFFE/U+FFFF) or reads as a line break
+# (NEL, U+2028, U+2029): inside the JSON-quoted answers they go as \uXXXX escapes (json.dumps already
+# escapes C0 controls), so an answer can never end its line; the checker then names the character.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+# What may not appear in a path written into the file's comment lines (a line break would end the comment).
+_PATH_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # [0-9], not \d: \d takes ２０２４ and ٢٠٢٤
+
+# Where each answer lands in the record, for the checker's verdict on it.
+_FIELDS: dict[str, tuple] = {
+    "case_id": ("id",),
+    "date": ("added",),
+    "region": ("region",),
+    "title": ("title",),
+    "model": ("model", "name"),
+    "theme": ("theme",),
+    "actor_name": ("actor", "name"),
+    "actor_level": ("actor", "level"),
+    "groups": ("groups",),
+    "topics": ("topics",),
+    "summary": ("summary",),
+    "measure_name": ("measures", 0, "name"),
+    "measure_topic": ("measures", 0, "topic"),
+    "measure_text": ("measures", 0, "text"),
+    "reported": ("period", "reported"),
+    "source_kind": ("sources", 0, "kind"),
+    "source_publication": ("sources", 0, "publication"),
+    "source_title": ("sources", 0, "title"),
+    "source_date": ("sources", 0, "date"),
+}
+BLANK = "还没有填写"  # the checker's message for a field left empty (allowed in a new skeleton)
+
+
+def _json(value) -> str:
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(value, ensure_ascii=False))
+
+
 def _yaml(value: str | None) -> str:
-    return "" if value in (None, "") else json.dumps(value, ensure_ascii=False)
+    return "" if value in (None, "") else _json(value)
+
+
+@cache
+def id_pattern() -> re.Pattern:
+    """The schema's id pattern (casebook/data/case.schema.json), matched whole (see :func:`id_problem`)."""
+    return re.compile(json.loads(SCHEMA.read_text(encoding="utf-8"))["properties"]["id"]["pattern"])
+
+
+def id_problem(case_id: str) -> str | None:
+    """Why ``case_id`` cannot be a case id (as the checker would say), or None."""
+    # fullmatch: the schema's $ would also match before a trailing newline.
+    if not id_pattern().fullmatch(case_id):
+        shown = json.dumps(case_id[:80], ensure_ascii=False) + ("…" if len(case_id) > 80 else "")
+        return f"id {shown} 不合格式：只能用小写字母、数字、连字符，3–64 个字符，以字母或数字开头（不能含 / 或 ..）"
+    return None
+
+
+def date_problem(text: str) -> str | None:
+    """Why ``text`` cannot be the date a case was added (YYYY-MM-DD, a real day), or None."""
+    if _DAY.fullmatch(text):
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            if 1900 <= day.year <= 2100:
+                return None
+    shown = json.dumps(text[:40], ensure_ascii=False)
+    return f"收录日期 {shown} 不合格式：应写成 YYYY-MM-DD（如 2026-11-23），且是真实的日期"
 
 
 def _ask(args: argparse.Namespace) -> None:
@@ -76,23 +147,66 @@ def _ask(args: argparse.Namespace) -> None:
             setattr(args, attr, input(f"{prompt}：").strip())
 
 
+def _fail(message: str, code: int = 1) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
 def run_new(args: argparse.Namespace) -> int:
-    _ask(args)
+    """Write the skeleton; refuse (Chinese message, exit 1, nothing written) when an answer is not
+    what the checker accepts, when the file would land outside the cases folder, or when it exists."""
+    try:
+        _ask(args)
+    except (EOFError, KeyboardInterrupt):
+        return _fail("\n已取消，没有创建文件。")
     if not args.case_id or not args.region:
-        print("必须给出 id 和地区代码（--id、--region）", file=sys.stderr)
-        return 2
+        return _fail("必须给出 id 和地区代码（--id、--region）", 2)
+    problem = id_problem(args.case_id)
+    if problem is None and args.date is not None:
+        problem = date_problem(args.date)
+    if problem:
+        return _fail(f"{problem}。没有创建文件。")
     try:
         region = find_unit(args.region)
     except ValueError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+        return _fail(str(exc), 2)
     term = province_by_code(region[0][1].code)
-    folder = Path(args.cases_dir) / term.slug
+    if term is None:
+        return _fail(f"地区代码 {args.region} 所在的省份不在 casebook/data/vocab/provinces.yaml 里。没有创建文件。")
+    cases_dir = Path(args.cases_dir)
+    folder = cases_dir / term.slug
     path = folder / f"{args.case_id}.yaml"
-    if path.exists():
-        print(f"{path} 已存在，不会覆盖", file=sys.stderr)
-        return 1
-    folder.mkdir(parents=True, exist_ok=True)
+    if _PATH_UNSAFE.search(str(path.absolute())):
+        return _fail("案例文件夹的路径里有换行或控制字符，请换一个文件夹。没有创建文件。")
+    root = cases_dir.resolve()
+    if not path.resolve().is_relative_to(root):
+        return _fail(f"{path} 不在案例文件夹 {cases_dir} 里，不会写入。")
+    if path.exists() or path.is_symlink():
+        return _fail(f"{path} 已存在，不会覆盖")
+    if root.is_dir():
+        taken = next((p for p in root.rglob(f"{args.case_id}.y*ml") if p.suffix in (".yaml", ".yml")), None)
+        if taken is not None:
+            return _fail(f"id “{args.case_id}” 已被 {taken} 使用：每个案例的 id 必须唯一。没有创建文件。")
+    text = _render(args, region, folder, path)
+    found = _answer_problems(args, path, text)
+    if found:
+        lines = "\n".join(f"  {m}" for m in found)
+        return _fail(f"以下回答不能通过 casebook check，没有创建文件：\n{lines}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not path.resolve().is_relative_to(root):  # a link put in the way meanwhile
+            return _fail(f"{path} 不在案例文件夹 {cases_dir} 里，不会写入。")
+        with path.open("x", encoding="utf-8", newline="\n") as fh:  # "x": never overwrite
+            fh.write(text)
+    except FileExistsError:
+        return _fail(f"{path} 已存在，不会覆盖")
+    except OSError as exc:
+        return _fail(f"无法写入 {path}：{exc.strerror or exc}")
+    print(f"已创建 {path}。填写后运行：casebook check {path}")
+    return 0
+
+
+def _render(args: argparse.Namespace, region: list[tuple[str, Division]], folder: Path, path: Path) -> str:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)), keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True
     )
@@ -102,15 +216,58 @@ def run_new(args: argparse.Namespace) -> int:
     values = {
         a: _yaml(getattr(args, a, None)) for a, _, many in QUESTIONS if not many and a not in ("case_id", "region")
     }
-    text = env.get_template("new_case.yaml.j2").render(
+    return env.get_template("new_case.yaml.j2").render(
         schema=os.path.relpath(SCHEMA, folder.resolve()).replace(os.sep, "/"),
         path=path.as_posix(),
-        id=args.case_id,
-        added=args.date or dt.date.today().isoformat(),
+        id=args.case_id,  # checked against the schema's pattern: nothing YAML reads specially
+        added=args.date or dt.date.today().isoformat(),  # checked: YYYY-MM-DD
         region=region,
         **{**values, "source_publication": values["source_publication"] or "null"},
-        **{k: json.dumps(v, ensure_ascii=False) if v else "" for k, v in lists.items()},
+        **{k: _json(v) if v else "" for k, v in lists.items()},
     )
-    path.write_text(text, encoding="utf-8")
-    print(f"已创建 {path}。填写后运行：casebook check {path}")
-    return 0
+
+
+def _answer_problems(args: argparse.Namespace, path: Path, text: str) -> list[str]:
+    """What the checker says about the answers given (a field left blank is fine in a skeleton)."""
+    rec = load_text(path.as_posix(), text)
+    if rec.problems:  # the text does not even read as YAML: an answer broke it
+        return [p.message for p in errors(rec.problems)]
+    answered = {rec.line(where) for attr, where in _FIELDS.items() if getattr(args, attr, None) not in (None, "")}
+    problems, _ = record_problems(rec, divisions())
+    found = [
+        p.message for p in errors(problems) if not p.message.endswith(BLANK) and (p.line in answered or p.line <= 1)
+    ]
+    # The checker looks terms up only once the fields before them are filled in: look the answered ones up now.
+    data = rec.data if isinstance(rec.data, dict) else {}
+    for attr, kind in _TERMS.items():
+        where = _FIELDS[attr]
+        value = _at(data, where)
+        for i, term in enumerate(value if isinstance(value, list) else [value]):
+            if isinstance(term, str) and term and term not in vocabulary(kind):
+                hint = vocabulary(kind).suggest(term)
+                tip = f"，是不是 {hint}（{vocabulary(kind).get(hint).zh}）？" if hint else ""
+                place = field_name((*where, i) if isinstance(value, list) else where)
+                found.append(f"{place} “{term}” 不在词表 vocab/{kind}.yaml 里{tip}")
+    return list(dict.fromkeys(found))
+
+
+def _at(data, where: tuple):
+    """The value at ``where`` in loaded YAML, or None."""
+    for key in where:
+        if isinstance(data, dict):
+            data = data.get(key)
+        elif isinstance(data, list) and isinstance(key, int) and key < len(data):
+            data = data[key]
+        else:
+            return None
+    return data
+
+
+# The answers that name a term of a vocabulary.
+_TERMS = {
+    "theme": "themes",
+    "actor_level": "actor-levels",
+    "groups": "groups",
+    "topics": "topics",
+    "measure_topic": "topics",
+}

