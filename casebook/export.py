@@ -104,6 +104,9 @@ CASE_COLUMNS = [
     "numbers",
     "sources",
     "url",
+    "model_provenance",
+    "actor_inferred",
+    "updated",
 ]
 CASE_NUMERIC = ("year", "measures", "numbers")
 
@@ -138,6 +141,9 @@ def cases_csv(catalog: Catalog) -> bytes:
                 len(c.numbers),
                 " | ".join(f"{s.outlet or ''}《{s.title}》{s.date}" for s in c.sources),
                 f"cases/{c.id}.html",
+                "label" if c.model_label else "printed",
+                "true" if c.actor_inferred else "false",
+                c.updated or "",
             ]
         )
     return _csv(rows, CASE_NUMERIC)
@@ -157,6 +163,9 @@ NUMBER_COLUMNS = [
     "date",
     "source_title",
     "region_code",
+    "date_inferred",
+    "before_date",
+    "after_date",
 ]
 NUMBER_NUMERIC = ("value", "low", "high")
 
@@ -188,6 +197,9 @@ def numbers_csv(catalog: Catalog) -> bytes:
                     f.date or "",
                     src.title if src else "",
                     c.place.code,
+                    "true" if f.date_inferred else "false",
+                    f.before.date or "" if f.before else "",
+                    f.after.date or "" if f.after else "",
                 ]
             )
     return _csv(rows, NUMBER_NUMERIC)
@@ -195,8 +207,9 @@ def numbers_csv(catalog: Catalog) -> bytes:
 
 def atom_feed(catalog: Catalog, site_name: str, lang: str = "zh") -> bytes:
     """The newest cases as Atom. Links are relative to the feed (data/feed.xml) so any base path works."""
-    newest = catalog.newest[:FEED_SIZE]
-    updated = (newest[0].added if newest else "2000-01-01") + "T00:00:00Z"
+    # A corrected case comes back to the top: its entry's date is the correction's (``updated``).
+    newest = sorted(catalog.cases, key=lambda c: (c.updated or c.added, c.id), reverse=True)[:FEED_SIZE]
+    updated = ((newest[0].updated or newest[0].added) if newest else "2000-01-01") + "T00:00:00Z"
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{lang}">',
@@ -212,7 +225,8 @@ def atom_feed(catalog: Catalog, site_name: str, lang: str = "zh") -> bytes:
             f"<title>{escape(c.title)}</title>",
             f"<id>tag:casebook,2026:case:{c.id}</id>",
             f'<link rel="alternate" href={quoteattr("../cases/" + c.id + ".html")}/>',
-            f"<updated>{c.added}T00:00:00Z</updated>",
+            f"<published>{c.added}T00:00:00Z</published>",
+            f"<updated>{c.updated or c.added}T00:00:00Z</updated>",
             f"<author><name>{escape(c.actor_name)}</name></author>",
             f"<summary>{escape(c.summary)}</summary>",
             "</entry>",

@@ -267,3 +267,56 @@ def test_hostile_text_is_inert_in_numbers_csv():
     assert csv_record_text(first["unit"]) == data["numbers"][0]["unit"]
     assert second["value"] == "-3"  # numbers are not touched
     assert csv_record_text(second["source_title"]) == data["sources"][0]["title"]
+
+
+def _provenance_catalog():
+    from casebook.export import atom_feed
+
+    text = (FIXTURES / "cases" / "shaanxi" / "fx-fufeng-sanjia.yaml").read_text(encoding="utf-8")
+    text = text.replace("  name: “三家”工程", "  label: 三家工程")
+    text = text.replace("level: county}", "level: county, inferred: true}")
+    text = text.replace(
+        "added: 2026-11-04",
+        "added: 2026-11-04\nupdated: 2026-11-30\ncorrections:\n  - {date: 2026-11-30, text: 删去原文未写的组织者。}",
+    )
+    text = text.replace(
+        "period:",
+        "numbers:\n  - {subject: 快递员, value: 30, unit: 名, printed: 30名, date: '2021', inferred: [date]}\n"
+        "  - subject: 办理时长\n    unit: 小时\n    printed: 从2016年的13小时压缩到2022年的0.04小时\n"
+        "    before: {value: 13, printed: 13小时, date: '2016'}\n    after: {value: 0.04, printed: 0.04小时, date: '2022'}\n"
+        "period:",
+    )
+    from casebook.load import load_text
+
+    corrected = build_case(load_text("x.yaml", text).data, "cases/shaanxi/fx-fufeng-sanjia.yaml")
+    others = [build_case(load_file(f).data, str(f)) for f in sorted((FIXTURES / "cases").rglob("*.yaml"))]
+    catalog = build_catalog([corrected] + [c for c in others if c.id != corrected.id])
+    return catalog, atom_feed
+
+
+def test_provenance_reaches_the_csv_downloads(tmp_path):
+    catalog, _ = _provenance_catalog()
+    (tmp_path / "cases.csv").write_bytes(cases_csv(catalog))
+    (tmp_path / "numbers.csv").write_bytes(numbers_csv(catalog))
+    row = next(r for r in read_csv(tmp_path / "cases.csv") if r["id"] == "fx-fufeng-sanjia")
+    assert (row["model"], row["model_provenance"], row["actor_inferred"], row["updated"]) == (
+        "三家工程",
+        "label",
+        "true",
+        "2026-11-30",
+    )
+    nums = [r for r in read_csv(tmp_path / "numbers.csv") if r["case_id"] == "fx-fufeng-sanjia"]
+    assert [(r["date"], r["date_inferred"], r["before_date"], r["after_date"]) for r in nums] == [
+        ("2021", "true", "", ""),
+        ("", "false", "2016", "2022"),
+    ]
+
+
+def test_a_corrected_case_moves_up_the_feed_by_its_updated_date():
+    catalog, atom_feed = _provenance_catalog()
+    root = ET.fromstring(atom_feed(catalog, "x"))
+    first = root.find(f"{ATOM}entry")
+    assert first.find(f"{ATOM}id").text.endswith(":fx-fufeng-sanjia")
+    assert first.find(f"{ATOM}updated").text == "2026-11-30T00:00:00Z"
+    assert first.find(f"{ATOM}published").text == "2026-11-04T00:00:00Z"
+    assert root.find(f"{ATOM}updated").text == "2026-11-30T00:00:00Z"
