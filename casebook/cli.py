@@ -43,14 +43,24 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _docs(args: argparse.Namespace) -> int:
+    from .build import stop_cleanly
     from .problems import ProblemsFound, report
     from .site import generate, generation_options
+    from .write import docs_dir_problem
 
+    problem = docs_dir_problem(Path(args.docs), Path(args.cases), project_root())
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     try:
-        result = generate(Path(args.cases), Path(args.docs), generation_options())
+        with stop_cleanly():
+            result = generate(Path(args.cases), Path(args.docs), generation_options())
     except ProblemsFound as exc:
         report(exc.problems)
         return 1
+    except KeyboardInterrupt as exc:
+        print("生成已中断（已写入的页面留在原处，下次生成时更新）。", file=sys.stderr)
+        return 128 + getattr(exc, "signum", 2)
     s = result.stats
     print(
         f"{len(result.catalog.all_records)} 个案例：写入 {s.written} 个文件，{s.unchanged} 个未变，删除 {s.removed} 个（"
@@ -61,9 +71,29 @@ def _docs(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import safe_build
+    from .build import safe_build, stop_cleanly
 
-    return safe_build(site_dir=Path(args.site_dir), config=Path(args.config), search=not args.no_search)
+    try:
+        with stop_cleanly():
+            return safe_build(
+                site_dir=Path(args.site_dir), config=Path(args.config), search=not args.no_search, wait=args.wait
+            )
+    except KeyboardInterrupt as exc:
+        print("构建已中断：临时文件已清理，网站文件夹保持原样。", file=sys.stderr)
+        return 128 + getattr(exc, "signum", 2)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from .verify import default_sources_dir, exit_code, summary, verify
+
+    paths = [Path(p) for p in args.paths] or [project_root() / "cases"]
+    sources = Path(args.sources) if args.sources else default_sources_dir()
+    result = verify(paths, sources_dir=sources, source_file=Path(args.source) if args.source else None)
+    for p in result.problems:
+        print(p.annotation() if args.format == "github" else str(p))
+    code = exit_code(result)
+    print(summary(result), file=sys.stderr if code else sys.stdout)
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,7 +130,31 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--site-dir", default="site")
     p.add_argument("--config", default="mkdocs.yml")
     p.add_argument("--no-search", action="store_true", help="不建搜索索引（只用于调试）")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=600,
+        metavar="秒",
+        help="另一个构建正占用同一网站文件夹时，最多等待的秒数（默认 600）",
+    )
     p.set_defaults(func=_build)
+
+    p = sub.add_parser(
+        "verify",
+        help="对照原文核对记录：印出的名称、数字、引语须与原文一字不差（编辑手里有原文时用）",
+        description="对照原文核对记录。找不到的印出内容报错（退出码 1）；照抄原文的长句和原文里没有收录的数字只提示（退出码 0）；"
+        "一个记录也没能核对时退出码 2。说明见 docs-notes/verify.md。",
+    )
+    p.add_argument("paths", nargs="*", help="要核对的记录文件或文件夹（默认 cases/ 下全部）")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument(
+        "--sources",
+        metavar="DIR",
+        help="原文文件夹，按记录 sources[].file 找原文（默认：项目旁边的 ../shared/sources）",
+    )
+    group.add_argument("--source", metavar="FILE", help="一个原文文件，用于所有给出的记录")
+    p.add_argument("--format", choices=["text", "github"], default="text", help="github：输出 PR 行内批注")
+    p.set_defaults(func=_verify)
 
     args = parser.parse_args(argv)
     return args.func(args)
