@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .divisions import divisions
-from .load import Loaded, load_file
+from .load import RECORD_SUFFIXES, Loaded, load_file
 from .problems import Problem
 from .validate import check, record_problems, schema_check
 
@@ -18,16 +18,65 @@ _CROSS_LINES = ("model", "related")
 PARALLEL_FROM = 600  # records; below this, worker start-up costs more than it saves
 
 
-def find_records(paths: Iterable[Path]) -> list[Path]:
-    """Every ``*.yaml`` file under ``paths`` (files are taken as given), in a stable order."""
+def find_records(paths: Iterable[Path], root: Path | None = None) -> list[Path]:
+    """Every record file under ``paths``, in a stable order; the checker and the build both use it.
+
+    A folder is walked without following symbolic links. Besides the ``*.yaml``/``*.yml`` files it
+    returns what must be reported rather than skipped: every symbolic link (to a file or a folder,
+    inside or outside, dangling or not), ``.YAML``-style names and other non-regular entries with a
+    record's name. :func:`casebook.load.load_file` refuses those without reading them.
+
+    A named file or folder is taken as given, except that inside ``root`` (the ``cases/`` folder),
+    a path that passes through a symbolic link is replaced by that link, so it is reported too.
+    """
     found: set[Path] = set()
     for p in paths:
-        if p.is_dir():
-            found.update(q for q in p.rglob("*.yaml") if q.is_file())
-            found.update(q for q in p.rglob("*.yml") if q.is_file())
+        link = _first_link_below(p, root)
+        if link is not None:
+            found.add(link)
+        elif p.is_dir():
+            found.update(_walk(p))
         else:
             found.add(p)
     return sorted(found)
+
+
+def _walk(top: Path) -> list[Path]:
+    out: list[Path] = []
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            out.append(folder)  # reported by load_file: cannot be read
+            continue
+        for entry in entries:
+            path = folder / entry.name
+            try:
+                if entry.is_symlink():
+                    out.append(path)
+                elif entry.is_dir(follow_symlinks=False):
+                    stack.append(path)
+                elif os.path.splitext(entry.name)[1].lower() in RECORD_SUFFIXES:
+                    out.append(path)
+            except OSError:
+                out.append(path)
+    return out
+
+
+def _first_link_below(p: Path, root: Path | None) -> Path | None:
+    """The first symbolic link among the parts of ``p`` below ``root`` (``None`` outside it)."""
+    if root is None:
+        return None
+    here, base = Path(os.path.abspath(p)), Path(os.path.abspath(root))
+    if here == base or not here.is_relative_to(base):
+        return None
+    for part in here.relative_to(base).parts:
+        base = base / part
+        if base.is_symlink():
+            return base
+    return None
 
 
 def display_path(p: Path) -> str:
@@ -82,12 +131,13 @@ def check_paths(paths: Iterable[Path], context: Path | None = None) -> tuple[lis
     Records under ``context`` (the whole ``cases/`` folder) are loaded too, so cross-record rules
     (duplicate ids, related ids) hold when only changed files are named, as pre-commit does.
     """
-    targets = [t.resolve() for t in find_records(paths)]
+    # Absolute, never resolved: a link inside cases/ keeps its own name and is reported as a link.
+    targets = [Path(os.path.abspath(t)) for t in find_records(paths, context)]
     extra: list[Path] = []
     if context is not None and context.is_dir():
-        ctx = context.resolve()
+        ctx = Path(os.path.abspath(context))
         if targets and all(t.is_relative_to(ctx) for t in targets):
-            extra = [e.resolve() for e in find_records([ctx])]
+            extra = [Path(os.path.abspath(e)) for e in find_records([ctx])]
     records, problems = load_and_check(sorted(set(targets) | set(extra)))
     wanted = {display_path(t) for t in targets}
     return [r for r in records if r.path in wanted], [p for p in problems if p.path in wanted]

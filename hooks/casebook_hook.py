@@ -45,7 +45,7 @@ def _signature(*folders: Path) -> tuple:
     for folder in folders:
         for dirpath, _dirs, files in os.walk(folder):
             for name in files:
-                st = os.stat(os.path.join(dirpath, name))
+                st = os.lstat(os.path.join(dirpath, name))
                 sig.append((dirpath, name, st.st_mtime_ns, st.st_size))
     return tuple(sorted(sig))
 
