@@ -62,9 +62,11 @@ def _pool() -> dict[str, list]:
 def _figure(rng: random.Random, subject: str) -> dict:
     unit = rng.choice(UNITS)
     kind = rng.random()
-    if kind < 0.35:
+    if kind < 0.27:
         v = rng.randint(2, 5000)
         return {"subject": subject, "value": v, "unit": unit, "printed": f"{v}{unit}"}
+    if kind < 0.35:
+        return _worded_figure(rng, subject, unit)
     if kind < 0.55:
         v = rng.randint(1, 99) * 10
         word = rng.choice(["余", "多"])
@@ -98,6 +100,38 @@ def _figure(rng: random.Random, subject: str) -> dict:
         "before": {"value": a, "printed": f"{CN_DIGITS[a]}分钟"},
         "after": {"value": b, "printed": f"{CN_DIGITS[b]}分钟"},
     }
+
+
+def _worded_figure(rng: random.Random, subject: str, unit: str) -> dict:
+    """Upper bounds, at-least with a filler, 有余 after the unit, emphasis (vocab/qualifiers.yaml)."""
+    v = rng.randint(2, 500)
+    kind = rng.randrange(6)
+    if kind == 0:
+        word = rng.choice(["内", "以内"])
+        return {"subject": subject, "value": v, "qualifier": "at-most", "unit": "分钟", "printed": f"{v}分钟{word}"}
+    if kind == 1:
+        word = rng.choice(["不足", "不到"])
+        return {"subject": subject, "value": v, "qualifier": "less-than", "unit": unit, "printed": f"{word}{v}{unit}"}
+    if kind == 2:
+        word = rng.choice(["至少", "至少有"])
+        return {"subject": subject, "value": v, "qualifier": "at-least", "unit": unit, "printed": f"{word}{v}{unit}"}
+    if kind == 3:
+        a = rng.randint(1, 9)
+        return {
+            "subject": subject,
+            "value": a,
+            "qualifier": "more-than",
+            "unit": "年",
+            "printed": f"{'一两三四五六七八九'[a - 1]}年有余",
+        }
+    if kind == 4:
+        return {
+            "subject": subject,
+            "value": v * 10,
+            "unit": unit,
+            "printed": f"{rng.choice(['多达', '高达'])}{v * 10}{unit}",
+        }
+    return {"subject": subject, "value": v, "qualifier": "less-than", "unit": unit, "printed": f"{v}{unit}以下"}
 
 
 def generate(count: int, out: Path, seed: int = 1) -> int:
