@@ -1,5 +1,6 @@
-"""The real built site in headless Chromium: no console errors, no request leaving the site,
-no serious accessibility violation, a readable phone layout, printing."""
+"""The site built from the frozen records (tests/corpus) in headless Chromium: no console errors, no
+request leaving the site, no serious accessibility violation, a readable phone layout, printing.
+(A sample of the pages built from cases/ is loaded in Chromium by test_content.py.)"""
 
 from __future__ import annotations
 
@@ -39,8 +40,8 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def base(real_site, serve) -> str:
-    return serve(real_site)
+def base(corpus_site, serve) -> str:
+    return serve(corpus_site)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -113,11 +114,11 @@ def test_copy_citation_button(browser, base):
     context.close()
 
 
-def test_site_opened_from_disk_makes_no_outside_request(browser, real_site: Path):
+def test_site_opened_from_disk_makes_no_outside_request(browser, corpus_site: Path):
     pg = browser.new_page()
     outside = []
     pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("file://", "data:")) else None)
-    pg.goto((real_site / "cases" / "longli-express-logistics-party-committee.html").as_uri())
+    pg.goto((corpus_site / "cases" / "longli-express-logistics-party-committee.html").as_uri())
     pg.wait_for_timeout(300)
     pg.click("a.cb-chip--group >> nth=0")
     pg.wait_for_load_state()

@@ -1,4 +1,6 @@
-"""The English interface: twins both ways, no Chinese in the chrome, switcher round trip, fallbacks."""
+"""The English interface: twins both ways, no Chinese in the chrome, switcher round trip, fallbacks.
+
+On the site built from the frozen records in tests/corpus (``corpus_site``): the tests name cases."""
 
 from __future__ import annotations
 
@@ -53,44 +55,44 @@ def pages(site: Path, english: bool) -> set[str]:
     return out
 
 
-def test_every_page_has_a_twin_both_ways(real_site):
-    zh = pages(real_site, english=False) - {"404.html"}  # static hosts serve one, bilingual, 404
-    en = pages(real_site, english=True)
+def test_every_page_has_a_twin_both_ways(corpus_site):
+    zh = pages(corpus_site, english=False) - {"404.html"}  # static hosts serve one, bilingual, 404
+    en = pages(corpus_site, english=True)
     assert zh - en == set()
     assert en - zh == set()
     assert len(zh) > 100
 
 
-def test_no_chinese_in_the_english_chrome(real_site):
+def test_no_chinese_in_the_english_chrome(corpus_site):
     offenders = {}
-    for rel in sorted(pages(real_site, english=True)):
+    for rel in sorted(pages(corpus_site, english=True)):
         parser = HanOutsideZh()
-        parser.feed((real_site / "en" / rel).read_text(encoding="utf-8"))
+        parser.feed((corpus_site / "en" / rel).read_text(encoding="utf-8"))
         if parser.found:
             offenders[rel] = parser.found[:3]
     assert offenders == {}
 
 
-def test_untranslated_case_is_marked_and_never_blank(real_site):
-    html = (real_site / "en/cases/longli-express-logistics-party-committee.html").read_text(encoding="utf-8")
+def test_untranslated_case_is_marked_and_never_blank(corpus_site):
+    html = (corpus_site / "en/cases/longli-express-logistics-party-committee.html").read_text(encoding="utf-8")
     assert "No English translation of this case yet" in html
     assert '<h1 lang="zh">龙里县' in html
     assert "Measures" in html and "Figures" in html and "Sources" in html
 
 
-def test_translated_case_shows_english(real_site):
-    html = (real_site / "en/cases/fufeng-sanjia-project.html").read_text(encoding="utf-8")
+def test_translated_case_shows_english(corpus_site):
+    html = (corpus_site / "en/cases/fufeng-sanjia-project.html").read_text(encoding="utf-8")
     assert "No English translation" not in html
     h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html).group(1)
     assert not HAN.search(h1) and "Fufeng" in h1
 
 
-def test_vocabulary_and_region_labels_in_english(real_site):
-    groups = (real_site / "en/groups/index.html").read_text(encoding="utf-8")
+def test_vocabulary_and_region_labels_in_english(corpus_site):
+    groups = (corpus_site / "en/groups/index.html").read_text(encoding="utf-8")
     assert "Couriers" in groups and "Truck drivers" in groups
-    regions = (real_site / "en/regions/index.html").read_text(encoding="utf-8")
+    regions = (corpus_site / "en/regions/index.html").read_text(encoding="utf-8")
     assert "Guizhou Province" in regions and "Longli County" in regions
-    figures = (real_site / "en/cases/longli-express-logistics-party-committee.html").read_text(encoding="utf-8")
+    figures = (corpus_site / "en/cases/longli-express-logistics-party-committee.html").read_text(encoding="utf-8")
     assert "&gt; 2,000 mu" in figures and "120,000 people" in figures
 
 
@@ -98,8 +100,8 @@ def test_vocabulary_and_region_labels_in_english(real_site):
     "zh_path",
     ["index.html", "cases/qingtian-qingfengxia.html", "regions/522730.html", "groups/couriers.html", "years/2022.html"],
 )
-def test_switcher_round_trip(browser, real_site, serve, zh_path):
-    base = serve(real_site)
+def test_switcher_round_trip(browser, corpus_site, serve, zh_path):
+    base = serve(corpus_site)
     pg = browser.new_page()
     pg.goto(base + zh_path)
     pg.locator(".md-select__link[hreflang=en]").first.evaluate("a => a.click()")
@@ -111,7 +113,7 @@ def test_switcher_round_trip(browser, real_site, serve, zh_path):
     pg.close()
 
 
-def test_404_is_bilingual(real_site):
-    html = (real_site / "404.html").read_text(encoding="utf-8")
+def test_404_is_bilingual(corpus_site):
+    html = (corpus_site / "404.html").read_text(encoding="utf-8")
     assert "页面不存在" in html and "Page not found" in html
     assert 'href="/en/index.html"' in html and 'href="/index.html"' in html

@@ -15,7 +15,7 @@ from casebook.rawblocks import CLOSE, OPEN, mark
 from casebook.render import Ctx, _template_text, citation, environment, pages, rel_url, ui
 from casebook.site import load_cases
 
-from .conftest import FIXTURES, ROOT
+from .conftest import CORPUS, FIXTURES
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -149,7 +149,7 @@ def test_a_listing_entry_links_right_from_every_folder():
 def test_every_page_is_fenced_as_mark_would_fence_it():
     """Templates get their raw-block fences when compiled; on every page they must sit exactly where
     ``rawblocks.mark`` puts them on the unfenced page (so the MkDocs hook keeps Markdown off them)."""
-    catalog = build_catalog(load_cases(ROOT / "cases"))
+    catalog = build_catalog(load_cases(CORPUS))
     for lang in ("zh", "en"):
         for page, md in pages(catalog, lang):
             assert OPEN in md, page  # every page has its content in such blocks

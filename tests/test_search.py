@@ -1,6 +1,9 @@
 """Search: the build-time index (casebook/search.py, casebook/facets.py), the MkDocs hook, the header
 box and the search page (docs/assets/search.js) in headless Chromium.
 
+Every test reads the site built from the frozen records in tests/corpus (``corpus_site``) or the
+fixture records, never cases/: the expected answers name cases and count results.
+
 The relevance of the answers is tested in test_search_relevance.py; the Pagefind behaviour the
 design depends on in test_pagefind_behaviour.py.
 """
@@ -28,7 +31,7 @@ from casebook.facets import UI_KEYS
 from casebook.render import ui
 from casebook.vocab import vocabulary
 
-from .conftest import ROOT, digest
+from .conftest import CORPUS, ROOT, digest
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 ZWSP = "\u200b"
@@ -46,11 +49,11 @@ def published_ids(site: Path) -> set[str]:
 # --- build time -----------------------------------------------------------------------------------
 
 
-def test_facets_list_every_published_case_with_labels_in_both_languages(real_site):
-    ids = published_ids(real_site)
+def test_facets_list_every_published_case_with_labels_in_both_languages(corpus_site):
+    ids = published_ids(corpus_site)
     for lang in ("zh", "en"):
-        f = facets(real_site, lang)
-        root = real_site / "en" if lang == "en" else real_site
+        f = facets(corpus_site, lang)
+        root = corpus_site / "en" if lang == "en" else corpus_site
         rows = f["c"]
         assert [r[0] for r in rows if r[0] not in ids] == []
         assert sorted(r[0] for r in rows) == sorted(ids)
@@ -72,8 +75,8 @@ def test_facets_list_every_published_case_with_labels_in_both_languages(real_sit
         assert years == sorted(years, reverse=True)
 
 
-def test_facets_file_is_compact(real_site):
-    raw = (real_site / "search/facets.json").read_text(encoding="utf-8")
+def test_facets_file_is_compact(corpus_site):
+    raw = (corpus_site / "search/facets.json").read_text(encoding="utf-8")
     data = json.loads(raw)
     assert raw.strip() == json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     assert all(isinstance(r, list) for r in data["c"])  # rows are arrays, not objects
@@ -81,8 +84,8 @@ def test_facets_file_is_compact(real_site):
     assert per_case < 500, per_case
 
 
-def test_map_points_every_case_to_its_pagefind_fragment(real_site):
-    for root in (real_site, real_site / "en"):
+def test_map_points_every_case_to_its_pagefind_fragment(corpus_site):
+    for root in (corpus_site, corpus_site / "en"):
         rows = json.loads((root / "search/facets.json").read_text(encoding="utf-8"))["c"]
         m = json.loads((root / "search/pagefind-map.json").read_text(encoding="utf-8"))
         assert len(m["ids"]) == len(m["heads"]) == len(m["ends"]) == len(rows)
@@ -93,16 +96,16 @@ def test_map_points_every_case_to_its_pagefind_fragment(real_site):
             assert ZWSP not in frag["meta"]["title"]
 
 
-def test_bundle_keeps_only_what_the_site_loads(real_site):
-    for root in (real_site, real_site / "en"):
+def test_bundle_keeps_only_what_the_site_loads(corpus_site):
+    for root in (corpus_site, corpus_site / "en"):
         names = {p.name for p in (root / "pagefind").iterdir()}
         assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "fragment", "index"} <= names
         assert names & set(cbsearch.UNUSED) == set()
-    assert (real_site / "en/pagefind/wasm.en.pagefind").is_file()
+    assert (corpus_site / "en/pagefind/wasm.en.pagefind").is_file()
 
 
-def test_traditional_table_is_small_and_limited_to_the_site(real_site):
-    raw = (real_site / "search/t2s.json").read_bytes()
+def test_traditional_table_is_small_and_limited_to_the_site(corpus_site):
+    raw = (corpus_site / "search/t2s.json").read_bytes()
     table = json.loads(raw)
     assert len(raw) < 16_000
     assert (
@@ -113,7 +116,7 @@ def test_traditional_table_is_small_and_limited_to_the_site(real_site):
         and table["黨"] == "党"
     )
     assert all(t != s for t, s in table.items())
-    site_text = (real_site / "search/facets.json").read_text(encoding="utf-8")
+    site_text = (corpus_site / "search/facets.json").read_text(encoding="utf-8")
     assert "鑫" not in site_text and "鑫" not in table.values()  # a simplified character not on the site
 
 
@@ -127,15 +130,15 @@ def index_digest(site: Path) -> dict[str, str]:
     return found
 
 
-def test_reindexing_gives_byte_identical_files(real_site, tmp_path):
+def test_reindexing_gives_byte_identical_files(corpus_site, tmp_path):
     copy = tmp_path / "site"
-    shutil.copytree(real_site, copy)
+    shutil.copytree(corpus_site, copy)
     cbsearch.index_site(copy)
-    assert index_digest(copy) == index_digest(real_site)
+    assert index_digest(copy) == index_digest(corpus_site)
 
 
-def test_indexed_document_order_and_what_is_left_out(real_site):
-    page = (real_site / "en/cases/longli-express-logistics-party-committee.html").read_text(encoding="utf-8")
+def test_indexed_document_order_and_what_is_left_out(corpus_site):
+    page = (corpus_site / "en/cases/longli-express-logistics-party-committee.html").read_text(encoding="utf-8")
     assert "No English translation" in page and "cb-breadcrumb" in page
     doc = cbsearch.index_document(cbsearch.body_blocks(page), "T", "en")
     text = re.sub(r"\s+", "", re.sub(r"<[^>]*>", " ", doc))
@@ -187,13 +190,13 @@ def test_hook_indexes_the_first_serve_build_then_rebuilds_in_the_background(monk
     assert getattr(hook.on_post_build, "mkdocs_priority", 0) < -100
 
 
-def test_only_changed_shards_are_indexed_again_and_the_result_is_the_same(real_site, tmp_path, monkeypatch):
+def test_only_changed_shards_are_indexed_again_and_the_result_is_the_same(corpus_site, tmp_path, monkeypatch):
     monkeypatch.setattr(cbsearch, "SHARD_SIZE", 8)  # 31 cases: 4 shards per language
     runs = []
     real_run = cbsearch.run_pagefind
     monkeypatch.setattr(cbsearch, "run_pagefind", lambda src, out: runs.append(out) or real_run(src, out))
     site, cache = tmp_path / "site", tmp_path / "cache"
-    shutil.copytree(real_site, site)
+    shutil.copytree(corpus_site, site)
     cache.mkdir()
     first = cbsearch.index_site(site, cache=cache)
     assert [(d["shards"], d["reused"]) for d in first] == [(4, 0), (4, 0)] and len(runs) == 8
@@ -224,8 +227,8 @@ def test_only_changed_shards_are_indexed_again_and_the_result_is_the_same(real_s
 
 
 @pytest.fixture(scope="module")
-def base(real_site, serve) -> str:
-    return serve(real_site)
+def base(corpus_site, serve) -> str:
+    return serve(corpus_site)
 
 
 def clean(page) -> None:
@@ -339,8 +342,8 @@ def query_of(page) -> dict[str, list[str]]:
     return parse_qs(q)
 
 
-def test_search_page_facets_narrow_with_counts_and_state_in_the_url(page, base, real_site):
-    f = facets(real_site)
+def test_search_page_facets_narrow_with_counts_and_state_in_the_url(page, base, corpus_site):
+    f = facets(corpus_site)
     page.goto(base + "search/index.html?q=%E5%BF%AB%E9%80%92%E5%91%98")  # 快递员
     wait_done(page, "快递员")
     everything = results(page)
@@ -394,8 +397,8 @@ def test_search_page_facets_narrow_with_counts_and_state_in_the_url(page, base, 
     clean(page)
 
 
-def test_shared_url_restores_a_filtered_search(page, base, real_site):
-    f = facets(real_site)
+def test_shared_url_restores_a_filtered_search(page, base, corpus_site):
+    f = facets(corpus_site)
     url = base + "search/index.html?q=%E9%A9%BF%E7%AB%99&p=110000&g=couriers&g=delivery-riders"  # 驿站, Beijing
     page.goto(url)
     wait_done(page, "驿站")
@@ -410,8 +413,8 @@ def test_shared_url_restores_a_filtered_search(page, base, real_site):
     clean(page)
 
 
-def test_without_a_query_every_case_is_listed_and_filterable(page, base, real_site):
-    f = facets(real_site)
+def test_without_a_query_every_case_is_listed_and_filterable(page, base, corpus_site):
+    f = facets(corpus_site)
     requests = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(base + "search/index.html")
@@ -438,7 +441,7 @@ def test_without_a_query_every_case_is_listed_and_filterable(page, base, real_si
     clean(page)
 
 
-def test_english_search_page(page, base, real_site):
+def test_english_search_page(page, base, corpus_site):
     page.goto(base + "en/search/index.html?q=drivers%20home")
     wait_done(page, "drivers home")
     got = results(page)
@@ -468,8 +471,8 @@ def test_chinese_search_works_without_intl_segmenter(page, base):
     clean(page)
 
 
-def test_works_under_a_base_path(page, real_site, serve):
-    base = serve(real_site.parent) + real_site.name + "/"
+def test_works_under_a_base_path(page, corpus_site, serve):
+    base = serve(corpus_site.parent) + corpus_site.name + "/"
     page.goto(base + "cases/qingtian-qingfengxia.html", wait_until="networkidle")
     assert box_search(page, "青蜂侠") == ["qingtian-qingfengxia"]
     page.goto(base + "en/search/index.html?q=Green%20Hornet")
@@ -526,12 +529,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_mkdocs_serve_builds_the_index(browser, real_site):
-    """`mkdocs serve` on the project copy the real site was built from: the hook indexes it."""
-    work = real_site.parent / f"{real_site.name}-project"
+def test_mkdocs_serve_builds_the_index(browser, corpus_site):
+    """`mkdocs serve` on the project copy the corpus site was built from: the hook indexes it."""
+    work = corpus_site.parent / f"{corpus_site.name}-project"
     assert (work / "mkdocs.yml").is_file()
     port = _free_port()
-    env = dict(os.environ, CASEBOOK_CASES=str(ROOT / "cases"), CASEBOOK_ROOT=str(ROOT), NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, CASEBOOK_CASES=str(CORPUS), CASEBOOK_ROOT=str(ROOT), NO_MKDOCS_2_WARNING="1")
     proc = subprocess.Popen(
         [
             sys.executable,

@@ -1,5 +1,7 @@
-"""Relevance suite: queries written from the real cases in cases/, each with the cases that must be
-among the first five answers, run in headless Chromium against the real built site.
+"""Relevance suite: queries written from the real cases, each with the cases that must be among the
+first five answers, run in headless Chromium against the site built from the frozen copy of those
+records in tests/corpus (``corpus_site``) — not from cases/, where every added case may push an
+expected answer out of the top five.
 
 The answers come from the site's own search engine (window.casebookSearch.rank, the ranking the
 header box and the search page show): Pagefind over the per-character index, ranked title and
@@ -133,8 +135,8 @@ EN = [
 
 
 @pytest.fixture(scope="module")
-def ranker(browser, real_site, serve):
-    base = serve(real_site)
+def ranker(browser, corpus_site, serve):
+    base = serve(corpus_site)
     context = browser.new_context()
     pages = {}
     outside, failed, errors = [], [], []

@@ -1,7 +1,7 @@
-"""`mkdocs serve --dirty` as scripts/serve.sh runs it, on a copy of the project with the real records:
-an edited record shows on its page after one quick rebuild, the rebuilt page is the page a full build
-makes (nav included), search finds the edit once the background index has run, and a change to the
-theme overrides rebuilds every page."""
+"""`mkdocs serve --dirty` as scripts/serve.sh runs it, on a copy of the project holding the frozen
+records of tests/corpus (not cases/, which editors change): an edited record shows on its page after
+one quick rebuild, the rebuilt page is the page a full build makes (nav included), search finds the
+edit once the background index has run, and a change to the theme overrides rebuilds every page."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from casebook.bench import project_copy
-from tests.conftest import ROOT
+from tests.conftest import CORPUS, ROOT
 from tests.test_search import _free_port, results, wait_done
 
 MARK = "巡检改动标记"
@@ -86,7 +86,7 @@ def nav(html: str) -> str:
 def served(tmp_path_factory):
     work = project_copy(tmp_path_factory.mktemp("serve") / "project")
     shutil.rmtree(work / "cases")
-    shutil.copytree(ROOT / "cases", work / "cases")
+    shutil.copytree(CORPUS, work / "cases")
     server = Server(work)
     try:
         server.wait_log("Serving on", timeout=180)
@@ -95,7 +95,7 @@ def served(tmp_path_factory):
         server.stop()
 
 
-def test_an_edited_record_shows_after_one_quick_rebuild(served, browser, real_site):
+def test_an_edited_record_shows_after_one_quick_rebuild(served, browser, corpus_site):
     server, work = served
     before = server.get("cases/qingtian-qingfengxia.html")
     assert MARK not in before
@@ -112,7 +112,7 @@ def test_an_edited_record_shows_after_one_quick_rebuild(served, browser, real_si
     written = re.search(r"(\d+) files written", "".join(server.log[start:]))
     assert written and 0 < int(written.group(1)) < 20
     # The nav of the rebuilt page is the nav a full build gives (titles of pages not rebuilt included).
-    full = (real_site / "cases/qingtian-qingfengxia.html").read_text(encoding="utf-8")
+    full = (corpus_site / "cases/qingtian-qingfengxia.html").read_text(encoding="utf-8")
     assert nav(after) == nav(full)
     assert ">\n搜索\n<" in nav(after)
     # Search catches up in the background.
