@@ -96,6 +96,12 @@ def _verify(args: argparse.Namespace) -> int:
     return code
 
 
+def _draft(args: argparse.Namespace) -> int:
+    from .draft import run_draft
+
+    return run_draft(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="casebook", description="党建引领新就业群体·典型案例库 工具")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -155,6 +161,17 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--source", metavar="FILE", help="一个原文文件，用于所有给出的记录")
     p.add_argument("--format", choices=["text", "github"], default="text", help="github：输出 PR 行内批注")
     p.set_defaults(func=_verify)
+
+    p = sub.add_parser(
+        "draft",
+        help="从一篇文章起草案例记录（草稿，编辑逐项确认后才能发布）",
+        description="读一篇纯文本文章，每个做法写一个草稿记录（status: draft，confirm 列出待核对的字段）；"
+        "不覆盖已有文件，已收录的做法只提示。说明见 CONTRIBUTING.md 第 16 节。",
+    )
+    from .draft import add_arguments
+
+    add_arguments(p)
+    p.set_defaults(func=_draft)
 
     args = parser.parse_args(argv)
     return args.func(args)

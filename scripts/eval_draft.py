@@ -1,0 +1,37 @@
+"""Evaluate `casebook draft` against the gold records (tests/gold/cases) over ../shared/sources.
+
+    .venv/bin/python scripts/eval_draft.py [--sources DIR]
+
+Prints the table that docs-notes/draft.md shows, then what each source missed. The logic is in
+casebook/draft/evaluate.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from casebook.draft.evaluate import evaluate, misses, table
+from casebook.paths import project_root
+from casebook.verify import default_sources_dir
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sources", default=str(default_sources_dir()))
+    parser.add_argument("--gold", default=str(project_root() / "tests" / "gold" / "cases"))
+    args = parser.parse_args()
+    sources = Path(args.sources)
+    if not sources.is_dir():
+        print(f"skipped: no sources folder {sources} (the articles are not redistributed)", file=sys.stderr)
+        return 2
+    result = evaluate(sources, Path(args.gold))
+    print(table(result))
+    print()
+    print(misses(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
