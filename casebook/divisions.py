@@ -8,13 +8,15 @@ counties (6-digit GB/T 2260 codes once padded), towns/streets (9 digits) and vil
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import yaml
 from pypinyin import lazy_pinyin
 
-from .paths import divisions_dir
+from .paths import DATA, divisions_dir
 
 LEVELS = ("province", "city", "county", "town", "village")
 PARENT_LEVEL = {"city": "province", "county": "city", "town": "county", "village": "town"}
@@ -111,34 +113,151 @@ def divisions(folder: Path | None = None) -> Divisions:
     return Divisions(folder or divisions_dir())
 
 
-_SUFFIXES = [
-    ("维吾尔自治区", " Uygur Autonomous Region"),
-    ("壮族自治区", " Zhuang Autonomous Region"),
-    ("回族自治区", " Hui Autonomous Region"),
-    ("自治区", " Autonomous Region"),
-    ("自治州", " Autonomous Prefecture"),
-    ("自治县", " Autonomous County"),
-    ("街道", " Subdistrict"),
-    ("省", " Province"),
-    ("市", ""),
-    ("区", " District"),
-    ("县", " County"),
-    ("镇", " Town"),
-    ("乡", " Township"),
-    ("村", " Village"),
-    ("社区", " Community"),
-]
+# --- English names ----------------------------------------------------------------------------
+# Rules and exceptions live in casebook/data/place-names-en.yaml; province-level names come from
+# vocab/provinces.yaml. Every English place name on the site, in the downloads and in the search
+# index goes through english_name.
+
+_AUTONOMOUS = ("自治区", "自治州", "自治县", "自治旗")
+# Ethnic townships and towns: 于家务回族乡, 恩和俄罗斯族民族乡, 沙后所满族镇.
+_ETHNIC_UNITS = (("民族乡", "Ethnic Township"), ("族乡", "Ethnic Township"), ("族镇", "Ethnic Town"))
+_HAN_RUN = re.compile(r"([\u3400-\u9fff]+)")
+
+
+@cache
+def place_name_rules() -> dict:
+    """The data file's tables (names, stems, readings, suffixes, banner_parts, ethnic), read once."""
+    data = yaml.safe_load((DATA / "place-names-en.yaml").read_text(encoding="utf-8"))
+    data["suffixes"] = dict(sorted(data["suffixes"].items(), key=lambda kv: -len(kv[0])))
+    data["banner_parts"] = dict(sorted(data["banner_parts"].items(), key=lambda kv: -len(kv[0])))
+    data["ethnic"] = dict(sorted(data["ethnic"].items(), key=lambda kv: -len(kv[0])))
+    return data
+
+
+@cache
+def _province_names() -> dict[str, str]:
+    from .vocab import vocabulary
+
+    return {t.zh: t.en for t in vocabulary("provinces").terms}
+
+
+def pinyin_word(text: str) -> str:
+    """One capitalised word of pinyin for a proper name, with an apostrophe where a syllable that
+    starts with a, o or e would run into the one before (普洱 Pu'er, 西安 Xi'an, 六安 Lu'an)."""
+    readings = place_name_rules()["readings"]
+    out: list[str] = []
+    for part in _HAN_RUN.split(text):
+        if not part:
+            continue
+        if not _HAN_RUN.fullmatch(part):
+            out.append(part.replace("（", " (").replace("）", ") ").replace("  ", " "))
+            continue
+        syllables = lazy_pinyin(part, v_to_u=True)
+        if len(syllables) == len(part):  # one syllable a character (a rare character may have none)
+            syllables = [readings.get(ch, syl) for ch, syl in zip(part, syllables, strict=True)]
+        for syllable in syllables:
+            if out and out[-1][-1:].isalpha() and syllable[:1] in ("a", "o", "e"):
+                out.append("'")
+            elif out and out[-1][-1:] in ("(", " "):
+                syllable = syllable.capitalize()
+            out.append(syllable)
+    word = "".join(out).strip()
+    return word[:1].upper() + word[1:]
+
+
+def _stem(text: str) -> str:
+    stems = place_name_rules()["stems"]
+    return stems.get(text) or pinyin_word(text)
+
+
+def _ethnic_groups(text: str) -> tuple[str, list[str]]:
+    """Split 黔东南苗族侗族 into (黔东南, [Miao, Dong]): ethnic names taken off the end, with 族
+    or, for names of two or more characters, without it (博尔塔拉蒙古)."""
+    ethnic = place_name_rules()["ethnic"]
+    groups: list[str] = []
+    while text:
+        found = next(
+            (
+                (ending, en)
+                for zh, en in ethnic.items()
+                for ending in (zh + "族", zh if len(zh) >= 2 else None)
+                if ending and text.endswith(ending)
+            ),
+            None,
+        )
+        if found is None:
+            break
+        text = text[: -len(found[0])]
+        groups.insert(0, found[1])
+    return text, groups
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _join(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def _banner(stem: str) -> str:
+    """A banner's name with its wing and position: 科尔沁右翼前 → Horqin Right Front ("Wing" is
+    dropped when a position follows, as in the conventional forms), 阿拉善左 → Alxa Left."""
+    rules = place_name_rules()
+    if stem in rules["stems"]:
+        return rules["stems"][stem]
+    words: list[str] = []
+    while len(stem) > 2:
+        for zh, en in rules["banner_parts"].items():
+            if stem.endswith(zh) and len(stem) - len(zh) >= 2:
+                stem = stem[: -len(zh)]
+                words.insert(0, en)
+                break
+        else:
+            break
+    if len(words) == 2 and words[0].endswith(" Wing"):
+        words[0] = words[0][: -len(" Wing")]
+    return _join(_stem(stem), *words)
 
 
 @cache
 def english_name(name: str) -> str:
-    """A readable English form of a division name: pinyin of the proper name plus its kind.
+    """The English form of a division name: the proper name in pinyin (or its conventional English
+    form) plus the English for its kind.
 
-    黔南布依族苗族自治州 → Qiannanbuyizumiaozu Autonomous Prefecture is clumsy but exact; short
-    names such as 龙里县 → Longli County, 五华区 → Wuhua District, 昆明市 → Kunming read well.
+    黔东南苗族侗族自治州 → Qiandongnan Miao and Dong Autonomous Prefecture; 乐遥村村民委员会 →
+    Leyao Village; 凯旋社区 → Kaixuan Community; 普洱市 → Pu'er City; 陕西省 → Shaanxi.
     """
-    for zh, en in _SUFFIXES:
-        if name.endswith(zh) and len(name) > len(zh):
-            stem = name[: -len(zh)]
-            return "".join(lazy_pinyin(stem)).capitalize() + en
-    return "".join(lazy_pinyin(name)).capitalize()
+    override = place_name_rules()["names"].get(name) or _province_names().get(name)
+    return override or name_by_rules(name)
+
+
+def name_by_rules(name: str) -> str:
+    """:func:`english_name` without the data file's whole-name overrides and provinces.yaml."""
+    rules = place_name_rules()
+    suffixes = rules["suffixes"]
+    for suffix in _AUTONOMOUS:
+        if name.endswith(suffix):
+            stem, groups = _ethnic_groups(name[: -len(suffix)])
+            if groups:
+                return _join(_stem(stem) if stem else "", _and(groups), suffixes[suffix])
+    for suffix, kind in _ETHNIC_UNITS:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            rest = name[: -len(suffix)] if suffix == "民族乡" else name[: -len(suffix)] + "族"
+            stem, groups = _ethnic_groups(rest)
+            if groups and stem:
+                return _join(_stem(stem), _and(groups), kind)
+    for suffix, kind in suffixes.items():
+        if not name.endswith(suffix) or len(name) == len(suffix):
+            continue
+        stem = name[: -len(suffix)]
+        if kind == "Village" and stem.endswith("村") and len(stem) > 2:
+            stem = stem[:-1]  # 乐遥村村民委员会: the village is 乐遥村
+        elif kind == "Community" and stem.endswith("社区") and len(stem) > 2:
+            stem = stem[:-2]
+        elif kind == "Village" and len(stem) == 1 and suffix == "村":
+            stem = name  # 新村 → Xincun Village
+        if kind.endswith("Banner"):
+            return _join(_banner(stem), kind)
+        return _join(_stem(stem), kind)
+    return _stem(name)

@@ -1,5 +1,5 @@
-"""Build benchmark: `python scripts/bench_build.py [N ...]` (default 100 1000 10000). See casebook/bench.py."""
+"""Build benchmark: `python scripts/bench_build.py [N ...]` (default 100 1000 10000). See casebook/benchmarks/build.py."""
 
-from casebook.bench import main
+from casebook.benchmarks.build import main
 
 raise SystemExit(main())

@@ -5,7 +5,7 @@ Measures `mkdocs serve --dirty` (what scripts/serve.sh runs); `--full` measures 
 
 import sys
 
-from casebook.bench import serve_reload
+from casebook.benchmarks.build import serve_reload
 from casebook.paths import project_root
 
 args = [a for a in sys.argv[1:] if not a.startswith("--")]

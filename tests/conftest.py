@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pytest
 
-from casebook.bench import project_copy
+from casebook.benchmarks import project_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

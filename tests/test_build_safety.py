@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from casebook.bench import project_copy
+from casebook.benchmarks import project_copy
 from casebook.build import (
     SITE_MARK,
     SITE_MARK_TEXT,

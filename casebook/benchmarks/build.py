@@ -20,7 +20,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .paths import project_root
+from ..paths import project_root
 
 PY = sys.executable
 TIME = "/usr/bin/time"
@@ -91,7 +91,7 @@ def project_copy(dest: Path) -> Path:
     )
     (dest / "node_modules").symlink_to(root / "node_modules")
     (dest / "cases").mkdir()
-    from .write import OWNED_DIRS
+    from ..write import OWNED_DIRS
 
     for d in OWNED_DIRS:
         shutil.rmtree(dest / "docs" / d, ignore_errors=True)
