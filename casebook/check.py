@@ -5,12 +5,14 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import re
+import stat
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .divisions import divisions
-from .load import RECORD_SUFFIXES, Loaded, load_file
+from .load import MAX_BYTES, RECORD_SUFFIXES, Loaded, load_file
 from .problems import Problem
 from .validate import check, record_problems, schema_check
 
@@ -90,7 +92,40 @@ def display_path(p: Path) -> str:
     return rel.replace(os.sep, "/")
 
 
-def _load_and_check(files: list[Path]) -> list[tuple[Loaded, tuple[list[Problem], bool]]]:
+# A top-level ``id:`` line, plain or quoted, with an optional comment.
+_ID_LINE = re.compile(r"""^id:[ \t]*(["']?)([^\s"'#]+)\1[ \t]*(?:#.*)?$""", re.M)
+
+
+def id_in_text(path: Path) -> str | None:
+    """The id a record that could not be loaded declares on its top-level ``id:`` line, if any.
+
+    Links to a record with a YAML error then still find it: its error is reported once, not once
+    per record that links to it. Read like :func:`casebook.load.load_file` reads (no links
+    followed, only a regular file, at most :data:`MAX_BYTES`)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_BYTES:
+        return None
+    m = _ID_LINE.search(raw.decode("utf-8", "replace").lstrip("\ufeff").replace("\r\n", "\n"))
+    return m.group(2) if m else None
+
+
+_Checked = tuple[Loaded, tuple[list[Problem], bool], str | None]
+
+
+def _load_and_check(files: list[Path]) -> list[_Checked]:
     divs = divisions()
     out = []
     for f in files:
@@ -98,11 +133,11 @@ def _load_and_check(files: list[Path]) -> list[tuple[Loaded, tuple[list[Problem]
         found = record_problems(rec, divs)
         # Only the lines cross-record checks report on travel back to the parent process.
         rec.lines = {k: v for k, v in rec.lines.items() if len(k) <= 1 or k[0] in _CROSS_LINES}
-        out.append((rec, found))
+        out.append((rec, found, id_in_text(f) if rec.data is None else None))
     return out
 
 
-def _worker_load_and_check(files: list[Path]) -> list[tuple[Loaded, tuple[list[Problem], bool]]]:
+def _worker_load_and_check(files: list[Path]) -> list[_Checked]:
     # A worker only accumulates loaded records (trees, no reference cycles) and then exits: the
     # cyclic garbage collector would only walk them again and again (a fifth of its time).
     gc.disable()
@@ -121,8 +156,9 @@ def load_and_check(files: list[Path]) -> tuple[list[Loaded], list[Problem]]:
         chunks = [files[i : i + size] for i in range(0, len(files), size)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             results = [r for part in pool.map(_worker_load_and_check, chunks) for r in part]
-    records = [rec for rec, _ in results]
-    return records, check(records, divs, [found for _, found in results])
+    records = [rec for rec, _, _ in results]
+    unloaded = {text_id for _, _, text_id in results if text_id}
+    return records, check(records, divs, [found for _, found, _ in results], unloaded)
 
 
 def check_paths(paths: Iterable[Path], context: Path | None = None) -> tuple[list[Loaded], list[Problem]]:

@@ -14,6 +14,11 @@ only the hand-written part of docs/ (the generated part changes because the hook
 because an editor did), gives the nav its titles without reading every page, turns MkDocs' warning
 about dirty builds into a notice so strict mode still applies to real problems, and forces a full
 rebuild when the theme overrides or mkdocs.yml change.
+
+While a record is broken the preview keeps serving the last good site with the checker's problems
+in a banner on every page (casebook.preview): a failed rebuild ends instead of leaving MkDocs'
+server waiting for one that succeeds (which made every request hang). A deleted or renamed case's
+page is deleted from the served folder, which a dirty rebuild would otherwise keep.
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ from mkdocs.plugins import event_priority
 
 from casebook.compact import compact
 from casebook.paths import PACKAGE
-from casebook.problems import ProblemsFound
+from casebook.preview import LogCapture, Preview, generated_files, remove_outputs, stale_outputs
+from casebook.problems import ProblemsFound, errors
 from casebook.rawblocks import restore, stash
 from casebook.site import generate, generation_options
 
@@ -38,6 +44,7 @@ _dirty = False
 _search_cache: Path | None = None
 _theme_key: tuple | None = None
 _indexer = None  # casebook.liveindex.BackgroundIndexer, once the first serve build is indexed
+_preview: Preview | None = None  # under `mkdocs serve`, once serving: the problems banner
 
 
 def _signature(*folders: Path) -> tuple:
@@ -68,13 +75,26 @@ def on_pre_build(config) -> None:
         _full_rebuild_if_theme_changed(root, docs)
     if key == _last:
         return
+    before = generated_files(docs) if _command == "serve" else set()
     try:
         result = generate(cases, docs, options)
     except ProblemsFound as exc:
-        for p in exc.problems:
+        found = errors(exc.problems)
+        for p in found:
             log.error(str(p))
-        raise PluginError(f"案例记录有 {len(exc.problems)} 个问题，构建停止（上一次的网站保持不变）。") from None
+        hints = len(exc.problems) - len(found)
+        if _preview is not None:
+            _preview.problems_found(exc.problems)
+        raise PluginError(
+            f"案例记录有 {len(found)} 个问题，构建停止（上一次的网站保持不变）。"
+            + (f"另有 {hints} 条提示，运行 casebook check 查看。" if hints else "")
+        ) from None
     _last = key
+    if before:
+        # A dirty rebuild keeps every built file; those of deleted generated files must go.
+        gone = remove_outputs(Path(config.site_dir), stale_outputs(before - generated_files(docs)))
+        if gone:
+            log.info("casebook: %d built files of removed pages deleted from the preview", gone)
     s = result.stats
     log.info(
         "casebook: %d cases; %d files written, %d unchanged, %d removed (%.1fs)",
@@ -126,7 +146,49 @@ def on_serve(server, config, builder):
     for entry in sorted(docs.iterdir()):
         if entry.name not in OWNED_DIRS and entry.name not in OWNED_FILES:
             server.watch(str(entry), recursive=entry.is_dir())
+    _keep_serving_on_failure(server)
     return server
+
+
+def _keep_serving_on_failure(server) -> None:
+    """A rebuild that raises is never "visible" to MkDocs' server, which then holds every request
+    until one succeeds. Let a failed rebuild end instead (the browsers reload), and add a banner
+    with its problems to every served page until the next good one (casebook.preview)."""
+    global _preview
+    preview = _preview = Preview()
+    server.set_app(preview.wsgi(server.get_app()))  # plain WSGI: the server is a wsgiref server
+    build = server.builder
+
+    def rebuild() -> None:
+        preview.begin()
+        capture = LogCapture()
+        mkdocs_log = logging.getLogger("mkdocs")
+        mkdocs_log.addHandler(capture)
+        try:
+            build()
+        except Exception as exc:  # noqa: BLE001 — any failure: show it rather than hang the preview
+            mkdocs_log.removeHandler(capture)
+            if not capture.messages:  # not a failure MkDocs reported (e.g. a template error): as MkDocs would
+                import traceback
+
+                traceback.print_exc()
+            # MkDocs' own line ("Error building page 'index.md': …") does not name the template file;
+            # the exception does (a template syntax error carries its file and line).
+            described = _describe(exc)
+            preview.failed([*capture.messages, described] if described not in capture.messages else capture.messages)
+            log.error("casebook: 预览没有更新，浏览器的每个页面顶部列出了问题；改正后保存即可。")
+        else:
+            preview.succeeded()
+        finally:
+            mkdocs_log.removeHandler(capture)
+
+    server.builder = rebuild
+
+
+def _describe(exc: Exception) -> str:
+    """An exception as one line, with the file and line it names (a template syntax error does)."""
+    where = ":".join(str(x) for x in (getattr(exc, "filename", None), getattr(exc, "lineno", None)) if x)
+    return f"{where + ': ' if where else ''}{type(exc).__name__}: {exc}"
 
 
 @event_priority(-200)  # after mkdocs-static-i18n, which sets up each language's nav (-100)
@@ -139,6 +201,13 @@ def on_nav(nav, config, files):
     return nav
 
 
+def _sitemap(config) -> None:
+    """sitemap.xml with absolute URLs when CASEBOOK_SITE_URL is set, else no sitemap at all."""
+    from casebook.sitemap import site_url, write_sitemap
+
+    write_sitemap(Path(config.site_dir), site_url())
+
+
 @event_priority(-200)  # after mkdocs-static-i18n (-100), whose on_post_build builds the other languages
 def on_post_build(config) -> None:
     """``mkdocs serve`` only: index the whole site once the last language is built.
@@ -146,9 +215,11 @@ def on_post_build(config) -> None:
     The first build is indexed before serving starts; later rebuilds are indexed in the background
     (casebook.liveindex) so the edited page reloads without waiting for Pagefind."""
     global _search_cache, _indexer
+    i18n = config.plugins.get("i18n")
+    if i18n is None or not getattr(i18n, "building", False):
+        _sitemap(config)  # once every language is built (casebook/sitemap.py)
     if _command != "serve":
         return
-    i18n = config.plugins.get("i18n")
     if i18n is not None and getattr(i18n, "building", False):
         return  # a nested per-language build; the outer build indexes when all are done
     import tempfile
@@ -178,6 +249,14 @@ def on_post_build(config) -> None:
     from casebook.liveindex import BackgroundIndexer
 
     _indexer = BackgroundIndexer(index, log)
+
+
+def on_shutdown() -> None:
+    """Remove the search cache of `mkdocs serve` (it lives in the temporary folder)."""
+    if _search_cache is not None:
+        import shutil
+
+        shutil.rmtree(_search_cache, ignore_errors=True)
 
 
 def on_post_page(output: str, page, config) -> str:

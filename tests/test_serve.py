@@ -13,12 +13,13 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from casebook.bench import project_copy
+from casebook.benchmarks import project_copy
 from tests.conftest import CORPUS, ROOT
 from tests.test_search import _free_port, results, wait_done
 
@@ -148,3 +149,121 @@ def test_hand_written_assets_are_still_watched(served):
     save(css, css.read_text(encoding="utf-8") + "/* cb-asset-probe */\n")
     server.rebuilt(after=start)
     assert "cb-asset-probe" in server.get("assets/casebook.css")
+
+
+# --- a broken record, a failed rebuild, a deleted case (issue 12, item 15) -------------------------
+
+BROKEN = "cases/shaanxi/qianyang-sijian-sili.yaml"  # fufeng-sanjia-project links to it (related)
+LINKING = "cases/fufeng-sanjia-project.html"
+SHOTS = Path(os.environ.get("CASEBOOK_SHOTS", "")) if os.environ.get("CASEBOOK_SHOTS") else None
+
+
+def article(html: str) -> str:
+    m = re.search(r"<article\b.*?</article>", html, re.S)
+    assert m, "no article"
+    return m.group(0)
+
+
+def test_a_broken_record_shows_its_problem_in_the_browser_over_the_last_good_site(served, browser):
+    server, work = served
+    record = work / BROKEN
+    good = record.read_text(encoding="utf-8")
+    before = {p: article(server.get(p)) for p in ("cases/qianyang-sijian-sili.html", LINKING)}
+    pg = browser.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        pg.goto(server.base + LINKING)  # open before the edit: live reload must bring the banner
+        broken = good.replace("\nsummary: ", "\nsummary: 新内容标记: 多了冒号 ", 1)
+        line = broken[: broken.index("新内容标记")].count("\n") + 1
+        start = len(server.log)
+        save(record, broken)
+        # The failed rebuild ends (MkDocs' server used to hold every request until a good one).
+        server.rebuilt(after=start)
+        banner = pg.wait_for_selector("#cb-preview-problems", timeout=60_000)
+        items = [li.inner_text() for li in pg.query_selector_all("#cb-preview-problems li")]
+        # One problem: the broken file, not also "related … 没有这个案例" in the record linking to it.
+        assert items == [f"{BROKEN}:{line}: YAML 格式错误：这里多了一个冒号：文本里有“: ”时，请给整段文字加上引号"]
+        assert banner.is_visible() and banner.bounding_box()["y"] < 10  # at the top of the page
+        assert "没有这个案例" not in "".join(server.log[start:])
+        # The last good site is served, on every page, in both languages, with the banner.
+        for path in before:
+            html = server.get(path)
+            assert 'id="cb-preview-problems"' in html and article(html) == before[path]
+            assert "新内容标记" not in html
+        assert 'id="cb-preview-problems"' in server.get("en/index.html")
+        assert pg.locator("article h1").inner_text().strip()
+        if SHOTS:
+            pg.screenshot(path=str(SHOTS / "serve-broken-1366.png"))
+            pg.set_viewport_size({"width": 390, "height": 844})
+            pg.screenshot(path=str(SHOTS / "serve-broken-390.png"))
+        # Fixed: the page reloads by itself and the banner is gone.
+        start = len(server.log)
+        save(record, good)
+        server.rebuilt(after=start)
+        pg.wait_for_selector("#cb-preview-problems", state="detached", timeout=60_000)
+        assert 'id="cb-preview-problems"' not in server.get(LINKING)
+    finally:
+        pg.close()
+        if record.read_text(encoding="utf-8") != good:
+            save(record, good)
+
+
+def test_a_failed_build_that_is_not_the_checker_shows_too(served):
+    server, work = served
+    partial = work / "overrides/partials/header.html"
+    good = partial.read_text(encoding="utf-8")
+    start = len(server.log)
+    save(partial, good + "{% if %}\n")
+    try:
+        server.rebuilt(after=start)
+        html = server.get("regions/index.html")
+        assert "构建失败" in html and "partials/header.html" in html
+    finally:
+        start = len(server.log)
+        save(partial, good)
+        server.rebuilt(after=start)
+    assert 'id="cb-preview-problems"' not in server.get("regions/index.html")
+
+
+def status(server: Server, path: str) -> int:
+    try:
+        server.get(path)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    return 200
+
+
+def eventually(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the served site did not reach the expected state"
+        time.sleep(0.2)
+
+
+def test_a_deleted_or_renamed_case_is_gone_without_a_restart(served):
+    server, work = served
+    old = work / "cases/guizhou/xifeng-dengta-village-election.yaml"
+    text = old.read_text(encoding="utf-8")
+    pages = ["cases/xifeng-dengta-village-election.html", "en/cases/xifeng-dengta-village-election.html"]
+    assert [status(server, p) for p in pages] == [200, 200]
+    # Renamed (a new id): the old pages go, the new ones come. (Two file events: the second
+    # rebuild may follow the first, so wait for the outcome rather than for one rebuild.)
+    new = old.with_name("xifeng-dengta-village-renamed.yaml")
+    save(new, text.replace("id: xifeng-dengta-village-election", "id: xifeng-dengta-village-renamed"))
+    old.unlink()
+    try:
+        eventually(lambda: [status(server, p) for p in pages] == [404, 404])
+        eventually(lambda: status(server, "cases/xifeng-dengta-village-renamed.html") == 200)
+        assert "xifeng-dengta-village-election" not in server.get("cases/index.html")
+        assert 'id="cb-preview-problems"' not in server.get("cases/index.html")
+        # Deleted: its pages go too.
+        start = len(server.log)
+        new.unlink()
+        server.rebuilt(after=start)
+        assert status(server, "cases/xifeng-dengta-village-renamed.html") == 404
+        assert status(server, "en/cases/xifeng-dengta-village-renamed.html") == 404
+    finally:
+        new.unlink(missing_ok=True)
+        start = len(server.log)
+        save(old, text)
+        server.rebuilt(after=start)
+    assert [status(server, p) for p in pages] == [200, 200]
