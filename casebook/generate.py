@@ -34,6 +34,7 @@ def _pool() -> dict[str, list]:
         "quote": [],
         "subject": [],
         "title": [],
+        "indicator": [],  # (subject, indicator, unit) of the real figures that carry an indicator
     }
     for f in find_records([project_root() / "cases"]):
         data = load_file(f).data
@@ -45,6 +46,9 @@ def _pool() -> dict[str, list]:
         pool["summary"].append(data["summary"])
         pool["quote"].extend(q["text"] for q in data.get("quotes", []))
         pool["subject"].extend(n["subject"] for n in data.get("numbers", []))
+        pool["indicator"].extend(
+            (n["subject"], n["indicator"], n["unit"]) for n in data.get("numbers", []) if "indicator" in n
+        )
         pool["title"].append(data["title"])
     if not pool["model"]:
         pool.update(
@@ -59,8 +63,9 @@ def _pool() -> dict[str, list]:
     return pool
 
 
-def _figure(rng: random.Random, subject: str) -> dict:
+def _figure(rng: random.Random, subject: str, unit_as: str | None = None) -> dict:
     unit = rng.choice(UNITS)
+    unit = unit_as or unit  # the random choice is made either way: the same seed gives the same records
     kind = rng.random()
     if kind < 0.27:
         v = rng.randint(2, 5000)
@@ -100,6 +105,23 @@ def _figure(rng: random.Random, subject: str) -> dict:
         "before": {"value": a, "printed": f"{CN_DIGITS[a]}分钟"},
         "after": {"value": b, "printed": f"{CN_DIGITS[b]}分钟"},
     }
+
+
+def _numbers(rng: random.Random, pool: dict[str, list], measures: int) -> list[dict]:
+    """A record's figures: a subject of a real figure that carries an indicator gets that indicator
+    (and that figure's unit); every other figure is linked to one of the record's measures."""
+    tagged = {subject: (slug, unit) for subject, slug, unit in pool["indicator"]}
+    out = []
+    for k in range(rng.randint(0, 8)):
+        subject = rng.choice(pool["subject"])
+        slug, unit = tagged.get(subject, (None, None))
+        figure = _figure(rng, subject, unit)
+        if slug and figure["unit"] == unit and "before" not in figure:
+            figure = {"subject": subject, "indicator": slug, **figure}
+        if k % 2 == 0 and measures:
+            figure["measure"] = k // 2 % measures + 1
+        out.append(figure)
+    return out
 
 
 def _worded_figure(rng: random.Random, subject: str, unit: str) -> dict:
@@ -196,7 +218,7 @@ def generate(count: int, out: Path, seed: int = 1) -> int:
             "topics": sorted(rng.sample(topics, rng.randint(1, 4))),
             "summary": " ".join(rng.sample(pool["summary"], min(2, len(pool["summary"])))),
             "measures": measures,
-            "numbers": [_figure(rng, rng.choice(pool["subject"])) for _ in range(rng.randint(0, 8))],
+            "numbers": _numbers(rng, pool, len(measures)),
             "quotes": [
                 {
                     "text": rng.choice(pool["quote"])[:90],

@@ -45,6 +45,10 @@ class Figure:
     source: str | None = None
     en: str | None = None
     date_inferred: bool = False
+    indicator: str | None = None  # a slug of vocab/indicators.yaml: what comparable quantity this counts
+    # The measure it supports, as an index into Case.measures (0-based): the record's ``measure: 1``
+    # (editors count from 1; the checker makes sure it exists) is 0 here.
+    measure: int | None = None
 
     @property
     def is_change(self) -> bool:
@@ -212,6 +216,8 @@ def _figure(d: dict) -> Figure:
         source=d.get("source"),
         en=d.get("en"),
         date_inferred="date" in d.get("inferred", ()),
+        indicator=d.get("indicator"),
+        measure=d["measure"] - 1 if "measure" in d else None,
     )
 
 

@@ -11,7 +11,18 @@ import yaml
 
 from .paths import VOCAB
 
-KINDS = ("groups", "topics", "themes", "relations", "actor-levels", "qualifiers", "model-kinds", "provinces", "units")
+KINDS = (
+    "groups",
+    "topics",
+    "themes",
+    "relations",
+    "actor-levels",
+    "qualifiers",
+    "model-kinds",
+    "provinces",
+    "units",
+    "indicators",
+)
 
 
 @dataclass(frozen=True)
