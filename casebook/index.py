@@ -81,6 +81,7 @@ class Catalog:
     kinds: dict[str, tuple[str, ...]]
     related: dict[str, list[tuple[Case, str]]]
     position: dict[str, int] = field(default_factory=dict)  # case id → place in :func:`listing_order`
+    by_actor_level: dict[str, list[Case]] = field(default_factory=dict)  # actor level → cases
 
     def in_listing_order(self, cases: list[Case]) -> list[Case]:
         """``listing_order(cases)`` for published cases, by their precomputed places."""
@@ -88,7 +89,10 @@ class Catalog:
 
     @property
     def newest(self) -> list[Case]:
-        return sorted(self.cases, key=lambda c: (c.added, c.id), reverse=True)
+        """Newest date added first (casebook.listings.newest says how ties go)."""
+        from .listings import newest
+
+        return newest(self, len(self.cases))
 
     def stats(self) -> dict[str, int]:
         counties = {p.code for c in self.cases for p in c.region if p.level == "county"}
@@ -191,7 +195,7 @@ def build_catalog(all_cases: list[Case], related: bool = True) -> Catalog:
         assert node is not None
         node.cases.append(c)
     index: dict[str, dict[str, list[Case]]] = {
-        k: defaultdict(list) for k in ("group", "topic", "theme", "kind", "year", "source")
+        k: defaultdict(list) for k in ("group", "topic", "theme", "kind", "year", "source", "actor_level")
     }
     sources: dict[str, Source] = {}
     kinds = {c.id: model_kinds(c) for c in cases}
@@ -204,6 +208,7 @@ def build_catalog(all_cases: list[Case], related: bool = True) -> Catalog:
         for k in kinds[c.id]:
             index["kind"][k].append(c)
         index["year"][c.year].append(c)
+        index["actor_level"][c.actor_level].append(c)
         for s in c.sources:
             sources.setdefault(s.slug, s)
             if c not in index["source"][s.slug]:
@@ -226,6 +231,7 @@ def build_catalog(all_cases: list[Case], related: bool = True) -> Catalog:
         kinds=kinds,
         related=_related(cases, kinds) if related else {},
         position=position,
+        by_actor_level=ordered["actor_level"],
     )
 
 

@@ -19,6 +19,7 @@ OWNED_DIRS = (
     "topics",
     "themes",
     "models",
+    "actor-levels",
     "years",
     "sources",
     "search",
