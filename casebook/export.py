@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from xml.sax.saxutils import escape, quoteattr
 
 from .index import Catalog
-from .model import Case
+from .model import Case, Figure
 
 FEED_SIZE = 50
 
@@ -166,8 +167,31 @@ NUMBER_COLUMNS = [
     "date_inferred",
     "before_date",
     "after_date",
+    # appended (columns are never reordered): the case and its place, so a row reads on its own
+    "case_title",
+    "province",
+    "city",
+    "county",
+    "town",
+    "village",
+    "indicator",  # a slug of vocab/indicators.yaml: the comparable quantity the figure counts ("" if none)
 ]
 NUMBER_NUMERIC = ("value", "low", "high")
+PLACE_LEVELS = ("province", "city", "county", "town", "village")
+
+
+def place_names(case: Case) -> list[str]:
+    """The names of the case's province, city, county, town and village ("" where it has none)."""
+    places = {p.level: p.name for p in case.region}
+    return [places.get(level, "") for level in PLACE_LEVELS]
+
+
+def figure_rows(catalog: Catalog) -> Iterator[tuple[Case, Figure]]:
+    """Every figure of the published cases, in the order of numbers.csv (and of the workbook's
+    数字 sheet): by case id, then as the record lists them."""
+    for c in sorted(catalog.cases, key=lambda c: c.id):
+        for f in c.numbers:
+            yield c, f
 
 
 def _num(x: float | None) -> str:
@@ -178,30 +202,32 @@ def _num(x: float | None) -> str:
 
 def numbers_csv(catalog: Catalog) -> bytes:
     rows: list[list] = [NUMBER_COLUMNS]
-    for c in sorted(catalog.cases, key=lambda c: c.id):
-        for f in c.numbers:
-            a = f.amount
-            src = c.source(f.source)
-            rows.append(
-                [
-                    c.id,
-                    f.subject,
-                    _num(a.value) if a else "",
-                    _num(a.low) if a else "",
-                    _num(a.high) if a else "",
-                    a.qualifier if a else "change",
-                    f.unit,
-                    f.printed,
-                    f.before.printed if f.before else "",
-                    f.after.printed if f.after else "",
-                    f.date or "",
-                    src.title if src else "",
-                    c.place.code,
-                    "true" if f.date_inferred else "false",
-                    f.before.date or "" if f.before else "",
-                    f.after.date or "" if f.after else "",
-                ]
-            )
+    for c, f in figure_rows(catalog):
+        a = f.amount
+        src = c.source(f.source)
+        rows.append(
+            [
+                c.id,
+                f.subject,
+                _num(a.value) if a else "",
+                _num(a.low) if a else "",
+                _num(a.high) if a else "",
+                a.qualifier if a else "change",
+                f.unit,
+                f.printed,
+                f.before.printed if f.before else "",
+                f.after.printed if f.after else "",
+                f.date or "",
+                src.title if src else "",
+                c.place.code,
+                "true" if f.date_inferred else "false",
+                f.before.date or "" if f.before else "",
+                f.after.date or "" if f.after else "",
+                c.title,
+                *place_names(c),
+                f.indicator or "",
+            ]
+        )
     return _csv(rows, NUMBER_NUMERIC)
 
 

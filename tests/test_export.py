@@ -320,3 +320,80 @@ def test_a_corrected_case_moves_up_the_feed_by_its_updated_date():
     assert first.find(f"{ATOM}updated").text == "2026-11-30T00:00:00Z"
     assert first.find(f"{ATOM}published").text == "2026-11-04T00:00:00Z"
     assert root.find(f"{ATOM}updated").text == "2026-11-30T00:00:00Z"
+
+
+# --- stable for machines: one header row of field names, new columns only ever appended ----------------
+
+# The columns as released before issue 15: programs read them by position too.
+CASES_CSV_V1 = [
+    "id",
+    "title",
+    "model",
+    "model_parts",
+    "theme",
+    "province",
+    "city",
+    "county",
+    "town",
+    "village",
+    "region_code",
+    "actor",
+    "actor_level",
+    "groups",
+    "topics",
+    "started",
+    "reported",
+    "year",
+    "added",
+    "summary",
+    "measures",
+    "numbers",
+    "sources",
+    "url",
+    "model_provenance",
+    "actor_inferred",
+    "updated",
+]
+NUMBERS_CSV_V1 = [
+    "case_id",
+    "subject",
+    "value",
+    "low",
+    "high",
+    "qualifier",
+    "unit",
+    "printed",
+    "before_printed",
+    "after_printed",
+    "date",
+    "source_title",
+    "region_code",
+    "date_inferred",
+    "before_date",
+    "after_date",
+]
+
+
+@pytest.mark.parametrize(("name", "before"), [("data/cases.csv", CASES_CSV_V1), ("data/numbers.csv", NUMBERS_CSV_V1)])
+def test_csv_columns_are_only_ever_appended(fixture_site, name, before):
+    header, *rows = list(csv.reader(io.StringIO((fixture_site / name).read_text(encoding="utf-8-sig"), newline="")))
+    assert header[: len(before)] == before
+    assert all(h and h.isascii() and h == h.lower() for h in header)  # field names, not labels
+    assert rows and not any(row[: len(before)] == before for row in rows)  # one header row
+
+
+def test_numbers_csv_names_the_case_and_its_place(fixture_site, published):
+    rows = read_csv(fixture_site / "data/numbers.csv")
+    assert rows
+    for row in rows:
+        rec = published[row["case_id"]]
+        assert row["case_title"] == rec["title"]
+        for level in LEVELS:
+            assert row[level] == rec["region"].get(level, {}).get("name", ""), level
+        assert row["region_code"] == region_codes(rec)[-1]
+
+
+def test_hostile_case_title_is_inert_in_numbers_csv():
+    data, catalog = _hostile_catalog()
+    for row in _rows(numbers_csv(catalog)):
+        assert csv_record_text(row["case_title"]) == data["title"] and row["case_title"].startswith("'=")
