@@ -10,18 +10,31 @@ case pages named here, in this order.
 
 Shape (arrays, not objects, so that 10,000 cases stay small)::
 
-    {"v": 1, "lang": "zh", "ui": {key: label},
+    {"v": 2, "lang": "zh", "ui": {key: label},
      "f": {"p": [[code, label]], "c": [[code, label, province index]],
-           "g": [[slug, label]], "t": [[slug, label]], "th": [[slug, label]], "y": ["2023", …]},
-     "c": [[id, title, model, date, place, p, c, [g…], [t…], th, y] (+ [title_is_zh, model_en] in English)]}
+           "g": [[slug, label]], "t": [[slug, label]], "th": [[slug, label]], "y": ["2023", …],
+           "k": [[slug, label]], "l": [[slug, label]]},
+     "a": {name: [[facet, value index], …]}, "r": {name: [[facet, value index], …]},
+     "c": [[id, title, model, date, place, p, c, [g…], [t…], th, y, [k…], l]
+           (+ [title_is_zh, model_en] in English)]}
 
 ``date`` is an integer YYYYMMDD (missing month/day are 00); ``c`` is -1 for a case without a second
-region level. Cases are in listing order (newest year first, then title by pinyin).
+region level; ``k`` are the model kinds (derived, casebook/index.py), ``l`` the level of the body
+running the practice (vocab/actor-levels.yaml). Cases are in listing order (newest year first, then
+title by pinyin).
+
+``a`` (aliases) and ``r`` (related words) come from the vocabularies' ``aliases`` and ``related``
+lists (groups, topics, themes, model kinds), both languages in both files, keyed by
+:func:`search_key` — the same normalisation docs/assets/search.js applies to a query. A query that
+is a category's label or alias also finds every case tagged with it; a related word only points to
+the category. Only categories some case has are listed.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 
 from .divisions import english_name
 from .index import Catalog
@@ -29,7 +42,19 @@ from .model import Case
 from .render import LANGS, docs_path, ui
 from .vocab import province_by_code, vocabulary
 
-FORMAT = 1
+FORMAT = 2
+# Summaries' first lines: cases per file (docs/assets/search.js LINES) and characters per line.
+LINES = 64
+LINE_MAX = 60
+# (facet key in facets.json, vocabulary): the categories a query may name.
+CATEGORY_FACETS = (("g", "groups"), ("t", "topics"), ("th", "themes"), ("k", "model-kinds"))
+# Quotation marks and dots inside names, dropped from queries and keys (casebook/search.py NAME_MARKS).
+_NAME_MARKS = {
+    ord(c): None for c in "\u201c\u201d\u2018\u2019\u300c\u300d\u300e\u300f\u300a\u300b\u3008\u3009\u00b7\u30fb\u2022"
+}
+_NON_WORD = re.compile(r"[\W_]+")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_GAP = re.compile(f"(?<=[{_HAN}]) | (?=[{_HAN}])")
 # Interface strings the script needs (casebook/data/ui.yaml).
 UI_KEYS = (
     "search",
@@ -59,7 +84,71 @@ UI_KEYS = (
     "years",
     "all_cases",
     "untranslated_mark",
+    "models",
+    "actor_levels",
+    "search_match_loose",
+    "search_match_partial",
+    "search_match_category",
+    "search_loose_note",
+    "search_partial_note",
+    "search_category_note",
+    "search_related_note",
+    "search_empty_title",
+    "search_empty_filters",
+    "search_empty_without",
+    "search_empty_clear",
+    "search_empty_near",
+    "search_empty_models",
+    "search_empty_browse",
+    "search_empty_fields",
+    "search_show_results",
 )
+
+
+def search_key(text: str) -> str:
+    """A name as the search script compares it with a query: NFKC, lower case, no quotation marks
+    or middle dots, other punctuation and runs of spaces as one space, none beside a Han character
+    (外卖 骑手 = 外卖骑手, Drivers' home = drivers home)."""
+    text = unicodedata.normalize("NFKC", text).lower().translate(_NAME_MARKS)
+    text = _NON_WORD.sub(" ", text).strip()
+    return _HAN_GAP.sub("", text)
+
+
+def _names(term, lang_lists: str) -> list[str]:
+    """A term's labels (both languages, and a label's parts around brackets) or its related words."""
+    out: list[str] = []
+    if lang_lists == "aliases":
+        for label in (term.zh, term.en):
+            out.append(label)
+            out.extend(p for p in re.split(r"[（）()]", label) if p.strip() and p != label)
+    for lang in ("zh", "en"):
+        out.extend(str(w) for w in (term.extra.get(lang_lists) or {}).get(lang) or [])
+    return out
+
+
+def category_names(values: dict[str, dict[str, int]]) -> tuple[dict, dict]:
+    """(aliases, related): search key → [[facet, value index], …] for the categories in ``values``
+    (facet key → slug → index in that facet's list)."""
+    aliases: dict[str, list] = {}
+    related: dict[str, list] = {}
+    for facet, kind in CATEGORY_FACETS:
+        for term in vocabulary(kind).terms:
+            at = values[facet].get(term.slug)
+            if at is None:
+                continue
+            for table, lists in ((aliases, "aliases"), (related, "related")):
+                for name in _names(term, lists):
+                    key = search_key(name)
+                    if key and [facet, at] not in table.setdefault(key, []):
+                        table[key].append([facet, at])
+    # a word that names a category is not also merely related to it
+    for key, cats in list(related.items()):
+        left = [c for c in cats if c not in aliases.get(key, [])]
+        if left:
+            related[key] = left
+        else:
+            del related[key]
+    return aliases, related
 
 
 def case_date(case: Case) -> int:
@@ -102,6 +191,10 @@ def facets_data(catalog: Catalog, lang: str) -> dict:
     th_index = {slug: i for i, (slug, _) in enumerate(themes)}
     years = sorted({c.year for c in cases}, reverse=True)
     y_index = {y: i for i, y in enumerate(years)}
+    kinds = terms("model-kinds", {k for c in cases for k in catalog.kinds.get(c.id, ())})
+    k_index = {slug: i for i, (slug, _) in enumerate(kinds)}
+    levels = terms("actor-levels", {c.actor_level for c in cases})
+    l_index = {slug: i for i, (slug, _) in enumerate(levels)}
 
     rows = []
     for c in cases:
@@ -119,11 +212,14 @@ def facets_data(catalog: Catalog, lang: str) -> dict:
             sorted({t_index[t] for t in c.topics}),
             th_index[c.theme],
             y_index[c.year],
+            sorted({k_index[k] for k in catalog.kinds.get(c.id, ())}),
+            l_index[c.actor_level],
         ]
         if lang != "zh":
             row += [0 if en else 1, (en.model or "") if en else ""]
         rows.append(row)
     labels = ui()
+    aliases, related = category_names({"g": g_index, "t": t_index, "th": th_index, "k": k_index})
     return {
         "v": FORMAT,
         "lang": lang,
@@ -135,16 +231,47 @@ def facets_data(catalog: Catalog, lang: str) -> dict:
             "t": topics,
             "th": themes,
             "y": years,
+            "k": kinds,
+            "l": levels,
         },
+        "a": aliases,
+        "r": related,
         "c": rows,
     }
 
 
+def first_line(text: str, lang: str) -> str:
+    """A summary's first sentence, cut at :data:`LINE_MAX` characters (with an ellipsis)."""
+    text = " ".join(text.split())
+    end = [i for i in (text.find("。"), text.find("；"), text.find(". ")) if i >= 0]
+    if end:
+        text = text[: min(end) + 1]
+    limit = LINE_MAX if lang == "zh" else LINE_MAX * 3
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def summary_lines(catalog: Catalog, lang: str) -> list[str]:
+    """Every case's summary's first line, in facets order (the English summary where there is one)."""
+    out = []
+    for c in catalog.cases:
+        en = c.en if lang != "zh" else None
+        summary = (en.summary if en and en.summary else None) or c.summary
+        out.append(first_line(summary, "en" if en and en.summary else "zh"))
+    return out
+
+
 def facet_files(catalog: Catalog) -> dict[str, bytes]:
-    """``search/facets.json`` for every language, keyed by its path under ``docs/``."""
+    """``search/facets.json`` and ``search/lines/<n>.json`` (the summaries' first lines,
+    :data:`LINES` cases a file, loaded for the results a listing shows) for every language, keyed
+    by their paths under ``docs/``."""
     out = {}
     for lang in LANGS:
         data = facets_data(catalog, lang)
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         out[docs_path("search/facets.md", lang)[: -len(".md")] + ".json"] = (text + "\n").encode("utf-8")
+        lines = summary_lines(catalog, lang)
+        for k in range(0, max(len(lines), 1), LINES):
+            chunk = json.dumps(lines[k : k + LINES], ensure_ascii=False, separators=(",", ":"))
+            name = docs_path(f"search/lines/{k // LINES}.md", lang)[: -len(".md")] + ".json"
+            out[name] = (chunk + "\n").encode("utf-8")
     return out

@@ -12,8 +12,9 @@ For each language root (``site/`` for Chinese, ``site/en/`` for English) :func:`
    cases and their order;
 2. writes, into a temporary folder, one small HTML document per case made from the case page's
    ``data-pagefind-body`` blocks, in ranking order: title and model (with its parts and kinds),
-   an anchor, the measures, an anchor, then the rest (region, facts, groups, summary, figures,
-   quotes). A Han character is followed by U+200B in Chinese (jieba splits there, and pagefind.js
+   an anchor, the measures, an anchor, then the rest (summary, figures, quotes) and, after a mark,
+   the page furniture (region, facts, groups), which excerpts leave out. Fields are three
+   separator words apart (FIELD_SEP), so no match runs from one field into the next. A Han character is followed by U+200B in Chinese (jieba splits there, and pagefind.js
    drops the character again) and surrounded by spaces in English (whose tokenizer splits on
    spaces); quotation marks inside names are left out (Pagefind counts them as words);
 3. runs the Pagefind CLI on shards of :data:`SHARD_SIZE` cases into ``<root>/pagefind/`` (shard 0,
@@ -77,6 +78,16 @@ _TAG_RE = re.compile(r"(<[^>]*>)")
 # value that follows it in <dt>Model</dt><dd>…).
 _BLOCK_END_RE = re.compile(r"(</(?:dt|dd|li|td|th|p|h1|h2|h3|strong|a|span|blockquote|footer|nav|div)>)")
 ZWSP = "\u200b"
+# Between two fields of the indexed document (after each closing block or inline tag): three
+# separator words, so that neither a phrase nor a loose match (docs/assets/search.js: characters at
+# most 3 words apart) runs from one field into the next. Pagefind gives a punctuation word a
+# position but indexes nothing for it; the search script shows a run of them as one " · " in an
+# excerpt.
+FIELD_SEP = "\u00a6"
+_FIELD_GAP = f" {FIELD_SEP} {FIELD_SEP} {FIELD_SEP} "
+# Before the page furniture at the end of the indexed document (breadcrumb, facts, chips): excerpts
+# stop here, so they never show it; it stays searchable (tier "elsewhere").
+META_MARK = "\u2042"
 # Quotation marks and dots that sit inside Chinese names (“三家”工程, 红润五华·新新向融). Pagefind
 # counts every punctuation mark as a word position, so they would break a phrase typed without
 # them; they are left out of the indexed text (and so of excerpts). docs/assets/search.js drops the
@@ -137,10 +148,12 @@ class _HanSplitter(dict):
 _SPLITTERS = {"zh": _HanSplitter("", ZWSP), "en": _HanSplitter(" ", " ")}
 
 
-def split_han(fragment: str, lang: str) -> str:
-    """Make every Han character a word of its own in the text (not the tags) of an HTML fragment."""
+def split_han(fragment: str, lang: str, fields: bool = False) -> str:
+    """Make every Han character a word of its own in the text (not the tags) of an HTML fragment;
+    with ``fields``, put :data:`FIELD_SEP` words between fields (as the indexed documents have)."""
     out = []
-    for part in _TAG_RE.split(_BLOCK_END_RE.sub(r" \1", fragment)):
+    gap = _FIELD_GAP if fields else " "
+    for part in _TAG_RE.split(_BLOCK_END_RE.sub(lambda m: gap + m.group(1), fragment)):
         if part.startswith("<"):
             out.append(part)
         else:
@@ -161,6 +174,7 @@ _FURNITURE = [
     re.compile(r"<dt\b[^>]*>.*?</dt>", re.S),
     re.compile(r"<thead\b[^>]*>.*?</thead>", re.S),
     re.compile(r'<p class="cb-notice[^"]*"[^>]*>.*?</p>', re.S),
+    re.compile(r'<span class="cb-prov[^"]*"[^>]*>.*?</span>', re.S),  # 编者概括, 推断: provenance labels
 ]
 _BREADCRUMB_HOME = re.compile(r'(<nav class="cb-breadcrumb"[^>]*>)\s*<a\b[^>]*>.*?</a>', re.S)
 
@@ -180,7 +194,8 @@ _RETAG = re.compile(r"<(/?)(?:nav|h[1-6])\b")
 
 def index_document(blocks: dict[str, str], title: str, lang: str) -> str:
     """The HTML Pagefind indexes for one case, in ranking order: the title and model (name, parts,
-    kinds), then the measures, then the rest (region, facts, groups, summary, figures, quotes).
+    kinds), then the measures, then the rest (summary, figures, quotes), then after
+    :data:`META_MARK` the page furniture (region, facts, groups) that excerpts leave out.
 
     Anchors mark where the head and the measures end, so a result's first match position tells
     which part it is in. Navigation and heading elements become divs (see _RETAG)."""
@@ -198,13 +213,14 @@ def index_document(blocks: dict[str, str], title: str, lang: str) -> str:
     measures = blocks.pop("cb-measures", "")
     body = (
         "<div>"
-        + split_han(" ".join(parts), lang)
+        + split_han(" ".join(parts), lang, True)
         + f'</div><span id="{HEAD_END}"></span>'
         + "<div>"
-        + split_han(measures, lang)
+        + split_han(measures, lang, True)
         + f'</div><span id="{MEASURES_END}"></span>'
-        + split_han(head, lang)
-        + "".join(split_han(v, lang) for v in blocks.values())
+        + "".join(split_han(v, lang, True) for v in blocks.values())
+        + f"<div>{META_MARK}</div>"
+        + split_han(head, lang, True)
     )
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title></title></head><body>'

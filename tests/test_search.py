@@ -80,8 +80,12 @@ def test_facets_file_is_compact(corpus_site):
     data = json.loads(raw)
     assert raw.strip() == json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     assert all(isinstance(r, list) for r in data["c"])  # rows are arrays, not objects
-    per_case = len(raw.encode("utf-8")) / len(data["c"])
+    rows = json.dumps(data["c"], ensure_ascii=False, separators=(",", ":"))
+    per_case = len(rows.encode("utf-8")) / len(data["c"])
     assert per_case < 500, per_case
+    # the category names (aliases, related words): a fixed table, not per case
+    names = json.dumps([data["a"], data["r"]], ensure_ascii=False, separators=(",", ":"))
+    assert len(names.encode("utf-8")) < 40_000
 
 
 def test_map_points_every_case_to_its_pagefind_fragment(corpus_site):
@@ -156,7 +160,21 @@ def test_han_characters_become_words_and_marks_inside_names_go():
     assert cbsearch.split_han('<p class="司机">“司机之家”a<b>骑</b></p>', "zh") == (
         f'<p class="司机">司{ZWSP}机{ZWSP}之{ZWSP}家{ZWSP}a<b>骑{ZWSP}</b> </p>'
     )
+    gap = f" {cbsearch.FIELD_SEP} {cbsearch.FIELD_SEP} {cbsearch.FIELD_SEP} "
+    assert cbsearch.split_han("<p>甲</p><p>乙</p>", "zh", fields=True) == f"<p>甲{ZWSP}{gap}</p><p>乙{ZWSP}{gap}</p>"
     assert cbsearch.split_han("<i>Model司机·之家</i>", "en") == "<i>Model 司  机  之  家 </i>"
+
+
+def test_fields_are_apart_and_page_furniture_comes_last(corpus_site):
+    page = (corpus_site / "cases/qianyang-sijian-sili.html").read_text(encoding="utf-8")
+    doc = cbsearch.index_document(cbsearch.body_blocks(page), "T", "zh")
+    text = re.sub(r"<[^>]*>", "", doc).replace(ZWSP, "")
+    # the breadcrumb (千阳县 › …) and the facts come after the mark; the summary before it
+    mark = text.index(cbsearch.META_MARK)
+    assert text.index("寄递物流行业规模小") < mark < text.index("千阳县委组织部")
+    assert "编者概括" not in text  # provenance labels are furniture
+    # two measures' texts are three separator words apart
+    assert re.search(f"工作引领力 ({cbsearch.FIELD_SEP} ){{3}}", text)
 
 
 def load_hook():
@@ -313,7 +331,7 @@ def test_phone_box_covers_the_screen(browser, base):
     pg.wait_for_selector("body[data-md-scrolllock]", state="attached")  # Material's lock once the overlay is open
     box = pg.locator(".cb-box .md-search__inner").bounding_box()
     assert box["width"] >= 389 and box["height"] >= 800
-    assert pg.locator("#cb-box-results li[data-id]").count() == 2
+    assert pg.locator("#cb-box-results li[data-id]").count() == 8  # 外卖配送员: 13 cases, 8 in the box
     assert pg.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
 
@@ -436,7 +454,7 @@ def test_without_a_query_every_case_is_listed_and_filterable(page, base, corpus_
     wait_done(page)
     assert set(results(page)) == {r[0] for r in f["c"] if r[6] == zunyi}
     assert query_of(page)["p"] == ["520000"] and query_of(page)["c"] == ["520300"]
-    assert page.locator("#cb-results .cb-result__excerpt").count() == 0
+    assert page.locator("#cb-results .cb-result__excerpt:not(.cb-result__summary)").count() == 0
     assert not any("/pagefind/" in u or "pagefind-map" in u for u in requests)  # a listing needs no engine
     clean(page)
 
@@ -464,7 +482,7 @@ def test_chinese_search_works_without_intl_segmenter(page, base):
     page.add_init_script("delete Intl.Segmenter")
     page.goto(base + "index.html", wait_until="networkidle")
     assert page.evaluate("typeof Intl.Segmenter") == "undefined"
-    assert set(box_search(page, "外卖骑手")) == {"luxi-new-sector-social-governance", "kunming-wuhua-red-courier-homes"}
+    assert box_search(page, "青蜂侠") == ["qingtian-qingfengxia"]
     page.fill("[data-cb-box-input]", "司機之家")
     page.wait_for_selector('[data-cb-box][data-cb-query="司機之家"]', state="attached")
     assert len(page.query_selector_all("#cb-box-results li[data-id]")) == 2
@@ -580,3 +598,188 @@ def test_mkdocs_serve_builds_the_index(browser, corpus_site):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+
+
+# --- labels, empty results and reading the results (issue 16) ---------------------------------------
+
+
+def test_an_empty_result_offers_the_next_step(page, base, corpus_site):
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    # a query nothing matches, even loosely: nearest categories and model names, browse links
+    page.goto(base + "search/index.html?q=" + "外卖配送小哥驿站")
+    wait_done(page, "外卖配送小哥驿站")
+    assert results(page) == []
+    empty = page.locator("#cb-empty")
+    assert empty.is_visible()
+    assert "外卖配送小哥驿站" in empty.locator(".cb-empty__title").inner_text()
+    near = [a.get_attribute("href") for a in empty.locator(".cb-empty__near a").all()]
+    assert "../groups/delivery-riders.html" in near
+    assert empty.locator(".cb-empty__models a").count() >= 1
+    browse = [a.get_attribute("href") for a in empty.locator(".cb-empty__browse a").all()]
+    assert {"../cases/index.html", "../regions/index.html", "../groups/index.html", "../years/index.html"} <= set(
+        browse
+    )
+    # a model name suggested searches for it
+    empty.locator(".cb-empty__models a").first.click()
+    wait_done(page)
+    assert results(page) and not empty.is_visible()
+    # filters that leave nothing: they are named, and clearing them finds the cases again
+    page.goto(base + "search/index.html?q=%E9%9D%92%E8%9C%82%E4%BE%A0&p=440000")  # 青蜂侠 in Guangdong
+    wait_done(page, "青蜂侠")
+    assert results(page) == []
+    assert "地区：广东省" in empty.locator(".cb-empty__filters").inner_text()
+    assert "1" in empty.locator(".cb-empty__without").inner_text()
+    empty.locator(".cb-empty__clear").click()
+    wait_done(page)
+    assert results(page) == ["qingtian-qingfengxia"]
+    assert "p" not in query_of(page)
+    assert not any(
+        u.endswith(".json")
+        and "/search/" in u
+        and "facets" not in u
+        and "lines" not in u
+        and "pagefind-map" not in u
+        and "t2s" not in u
+        for u in requests
+    )
+    clean(page)
+
+
+def test_results_say_how_they_matched_and_why(page, base):
+    page.goto(base + "search/index.html?q=%E5%A4%96%E5%8D%96%E5%B0%8F%E5%93%A5")  # 外卖小哥
+    wait_done(page, "外卖小哥")
+    note = page.locator("#cb-note")
+    assert note.is_visible() and "外卖配送员" in note.inner_text()
+    assert note.locator("a").first.get_attribute("href") == "../groups/delivery-riders.html"
+    labels = page.locator("#cb-results li[data-match=category] .cb-result__match").all_inner_texts()
+    assert labels and all("外卖配送员" in x for x in labels)
+    # a related word points to its category without adding its cases
+    page.fill("#cb-q", "口袋党员")
+    wait_done(page, "口袋党员")
+    assert results(page) == ["fufeng-sanjia-project"]
+    assert "流动党员管理" in page.locator("#cb-note").inner_text()
+    # loose matches: a line before them, a label on each
+    page.fill("#cb-q", "快递员外卖员")
+    wait_done(page, "快递员外卖员")
+    divider = page.locator("#cb-results li.cb-results__divider")
+    assert divider.count() == 1 and "近似" in divider.inner_text()
+    clean(page)
+
+
+def test_excerpts_read_well(page, base):
+    page.goto(base + "search/index.html?q=%E5%B0%8F%E5%93%A5%E9%A9%BF%E7%AB%99")  # 小哥驿站
+    wait_done(page, "小哥驿站")
+    page.wait_for_function("document.querySelector('#cb-results .cb-result__excerpt mark') !== null")
+    texts = page.locator("#cb-results .cb-result__excerpt").all_inner_texts()
+    joined = " ".join(texts)
+    assert "\u00a6" not in joined and "\u2042" not in joined
+    assert "›" not in joined and "陕西省 › " not in joined  # no breadcrumb
+    assert " · " in joined  # fields apart
+    # a listing without a query shows each summary's first line
+    page.goto(base + "search/index.html?g=taxi-drivers")
+    wait_done(page, "")
+    page.wait_for_function("document.querySelector('#cb-results .cb-result__summary').textContent.length > 0")
+    line = page.locator("#cb-results .cb-result__summary").first.inner_text()
+    assert line and len(line) <= 60
+    clean(page)
+
+
+def test_filters_keep_their_order_and_chips_use_the_heading_word(page, base):
+    page.goto(base + "search/index.html?q=%E5%BF%AB%E9%80%92%E5%91%98")  # 快递员
+    wait_done(page, "快递员")
+
+    def order(facet):
+        return [b.get_attribute("value") for b in page.locator(f'#cb-facets input[data-facet="{facet}"]').all()]
+
+    before = order("t")
+    facet_box(page, "t", before[-1]).check()
+    wait_done(page)
+    after = order("t")
+    assert [v for v in after if v in before] == [v for v in before if v in after]
+    facet_box(page, "p", "110000").check()
+    wait_done(page)
+    heading = page.locator('#cb-facets section[data-facet="p"] .cb-facet__title').inner_text()
+    chip = page.locator("#cb-chips button", has_text="北京").locator(".cb-search__chip-facet").inner_text()
+    assert chip.rstrip("：") == heading
+    # the level of the body running it is a facet too, in the URL as l=
+    page.goto(base + "search/index.html?l=county")
+    wait_done(page, "")
+    assert facet_box(page, "l", "county").is_checked()
+    assert "qianyang-sijian-sili" in results(page)
+    clean(page)
+
+
+def test_phone_filter_panel_has_a_show_results_button(browser, base):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    pg.goto(base + "search/index.html?q=%E5%BF%AB%E9%80%92%E5%91%98")
+    wait_done(pg, "快递员")
+    pg.click(".cb-facets__summary")
+    button = pg.locator(".cb-facets__show")
+    assert button.is_visible()
+    n = len(results(pg))
+    assert button.inner_text() == f"查看 {n} 个结果"
+    button.click()
+    assert not pg.evaluate("document.querySelector('.cb-facets__details').open")
+    context.close()
+
+
+def test_language_switch_keeps_the_query_filters_and_anchor(page, base):
+    page.goto(base + "search/index.html?q=%E9%A9%BF%E7%AB%99&g=couriers")
+    wait_done(page, "驿站")
+    page.locator('.md-select a[hreflang="en"]').dispatch_event("click")
+    page.wait_for_url(re.compile(r"/en/search/index\.html\?"))
+    assert query_of(page) == {"q": ["驿站"], "g": ["couriers"]}
+    page.goto(base + "cases/qianyang-sijian-sili.html#measures")
+    page.locator('.md-select a[hreflang="en"]').dispatch_event("click")
+    page.wait_for_url(re.compile(r"/en/cases/qianyang-sijian-sili\.html#measures$"))
+
+
+def test_header_box_closes_when_focus_leaves_by_keyboard(page, base):
+    page.goto(base + "cases/qingtian-qingfengxia.html", wait_until="networkidle")
+    page.keyboard.press("/")
+    page.keyboard.type("青蜂侠")
+    page.wait_for_selector('[data-cb-box][data-cb-query="青蜂侠"]', state="attached")
+    checked = "document.getElementById('__search').checked"
+    assert page.evaluate(checked)
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if not page.evaluate("document.querySelector('[data-cb-box]').contains(document.activeElement)"):
+            break
+    assert not page.evaluate(checked)
+
+
+@pytest.mark.parametrize(
+    "path", ["index.html", "search/index.html", "en/search/index.html", "cases/qingtian-qingfengxia.html"]
+)
+def test_one_search_landmark_per_page(page, base, path):
+    page.goto(base + path)
+    assert page.locator('[role="search"], search').count() == 1
+
+
+def _contrast(page, selector: str) -> float:
+    return page.evaluate(
+        """sel => {
+            const e = document.querySelector(sel);
+            const rgb = s => s.match(/[\\d.]+/g).slice(0, 4).map(Number);
+            const bgOf = el => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor); if (c.length < 4 || c[3] > 0) return c; } return [255, 255, 255]; };
+            const fg = rgb(getComputedStyle(e).color), bg = bgOf(e);
+            const a = fg.length > 3 ? fg[3] : 1;
+            const mix = fg.slice(0, 3).map((v, k) => v * a + bg[k] * (1 - a));
+            const lum = c => { const l = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2]; };
+            const [x, y] = [lum(mix), lum(bg.slice(0, 3))].sort((p, q) => q - p);
+            return (x + 0.05) / (y + 0.05);
+        }""",
+        selector,
+    )
+
+
+def test_highlights_have_enough_contrast(page, base):
+    page.goto(base + "search/index.html?q=%E9%9D%92%E8%9C%82%E4%BE%A0")
+    wait_done(page, "青蜂侠")
+    page.wait_for_function("document.querySelector('#cb-results .cb-result__excerpt mark') !== null")
+    assert _contrast(page, "#cb-results .cb-result__excerpt mark") >= 4.5
+    box_search(page, "青蜂侠")
+    page.wait_for_function("document.querySelector('#cb-box-results mark') !== null")
+    assert _contrast(page, "#cb-box-results mark") >= 4.5

@@ -17,9 +17,19 @@
   var WORDCHAR = /[\p{L}\p{N}]/u;
   /* Quotation marks and dots inside Chinese names: not indexed (casebook/search.py NAME_MARKS). */
   var NAME_MARKS = /[\u201c\u201d\u2018\u2019\u300c\u300d\u300e\u300f\u300a\u300b\u3008\u3009\u00b7\u30fb\u2022]/g;
-  var FACETS = ["p", "c", "g", "t", "th", "y"];
+  var FACETS = ["p", "c", "g", "t", "th", "l", "y"];
   var PAGE = 20;
   var BOX_RESULTS = 8;
+  /* Fallbacks when a query's exact results are fewer than FEW: loose matches (the characters of a
+   * phrase of at least LOOSE_MIN characters in order, each at most LOOSE_GAP word positions after
+   * the one before: 2 other characters or marks between them; fields are further apart, see
+   * casebook/search.py FIELD_SEP) and, for several words no case holds together, partial matches. */
+  var FEW = 5;
+  var LOOSE_MIN = 3;
+  var LOOSE_GAP = 3;
+  var FIELD_SEP = /(?:\s*\u00a6)+\s*/g;
+  var META_MARK = "\u2042";
+  var HAN_GAP = /(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]) | (?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])/gu;
 
   function isHan(ch) { return HAN.test(ch); }
 
@@ -75,6 +85,14 @@
     return parts;
   }
 
+  /* A name as casebook/facets.py search_key writes the keys of the alias and related tables. */
+  function searchKey(raw, t2s) {
+    var q = String(raw || "").normalize("NFKC").toLowerCase();
+    q = Array.from(q).map(function (ch) { return (t2s && t2s[ch]) || ch; }).join("");
+    q = q.replace(NAME_MARKS, "").replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+    return q.replace(HAN_GAP, "");
+  }
+
   function stem(w) {
     w = w.replace(/['’]s?$/, "");
     if (w.length > 4) w = w.replace(/(ing|ed|es|s)$/, "");
@@ -121,7 +139,7 @@
       this.dataPromise = getJSON(this.base + "search/facets.json").then(function (f) {
         var d = { f: f, rows: f.c, ui: f.ui, head: [], headWords: [] };
         d.rows.forEach(function (r) {
-          var head = [r[1], r[2]].concat(r.length > 12 ? [r[12]] : []).join(" ").replace(NAME_MARKS, "").normalize("NFKC").toLowerCase();
+          var head = [r[1], r[2]].concat(r.length > 14 ? [r[14]] : []).join(" ").replace(NAME_MARKS, "").normalize("NFKC").toLowerCase();
           d.head.push(head);
           d.headWords.push(head.split(/[^\p{L}\p{N}]+/u).filter(Boolean));
         });
@@ -153,6 +171,16 @@
     return this.searchPromise;
   };
 
+  /* The first line of a case's summary (search/lines/<n>.json, LINES rows each in facets order):
+   * shown for results without an excerpt (a listing without a query, a category match). */
+  var LINES = 64;
+  Engine.prototype.summaryLine = function (i) {
+    if (!this.lines) this.lines = Object.create(null);
+    var k = Math.floor(i / LINES);
+    if (!this.lines[k]) this.lines[k] = getJSON(this.base + "search/lines/" + k + ".json");
+    return this.lines[k].then(function (list) { return list[i % LINES] || ""; });
+  };
+
   /* Tier of one part's match on row i: 0 title or model, 1 measures, 2 elsewhere. */
   function tierOf(d, i, part, pos) {
     if (part.phrase) {
@@ -168,7 +196,156 @@
     return pos < d.heads[i] ? 0 : pos < d.ends[i] ? 1 : 2;
   }
 
-  /* Search: every matching row (index into facets rows), ranked; or null for an empty query. */
+  /* Pagefind's answer for one term, kept for the page's lifetime (a few hundred terms at most). */
+  Engine.prototype.term = function (pf, term) {
+    if (!this.terms) this.terms = Object.create(null);
+    if (Object.keys(this.terms).length > 300) this.terms = Object.create(null);
+    if (!this.terms[term]) this.terms[term] = pf.search(term);
+    return this.terms[term];
+  };
+
+  /* The category a row belongs to: [facet, value index] as in facets.json "a". */
+  function inCategory(r, cat) {
+    var f = cat[0], v = cat[1];
+    if (f === "g") return r[7].indexOf(v) >= 0;
+    if (f === "t") return r[8].indexOf(v) >= 0;
+    if (f === "th") return r[9] === v;
+    if (f === "k") return r[11].indexOf(v) >= 0;
+    return false;
+  }
+
+  /* Every name (search key) of each category: its labels and aliases (the keys of "a"). */
+  function categoryNames(d, cats) {
+    if (!d.catNames) {
+      d.catNames = Object.create(null);
+      Object.keys(d.f.a || {}).forEach(function (key) {
+        d.f.a[key].forEach(function (c) { (d.catNames[c[0] + ":" + c[1]] = d.catNames[c[0] + ":" + c[1]] || []).push(key); });
+      });
+    }
+    var out = [];
+    cats.forEach(function (c) { out = out.concat(d.catNames[c[0] + ":" + c[1]] || []); });
+    return out;
+  }
+
+  function headKey(d, i) {
+    if (!d.headKeys) d.headKeys = [];
+    if (d.headKeys[i] === undefined) d.headKeys[i] = searchKey(d.head[i]);
+    return d.headKeys[i];
+  }
+
+  function termOf(p) { return p.phrase ? '"' + p.phrase.join(" ") + '"' : p.words.join(" "); }
+
+  function firstPos(res) { return res.words && res.words.length ? Math.min.apply(null, res.words) : 1e9; }
+
+  /* Rows (as a Map row → {tier, hit}) whose text holds the phrase's words in order, each at most
+   * LOOSE_GAP positions after the one before, from one Pagefind search per distinct word. */
+  Engine.prototype.loose = function (pf, d, part) {
+    var self = this, words = part.phrase, uniq = words.filter(function (w, k) { return words.indexOf(w) === k; });
+    return Promise.all(uniq.map(function (w) { return self.term(pf, w); })).then(function (resps) {
+      var at = Object.create(null);
+      uniq.forEach(function (w, k) {
+        var m = new Map();
+        (resps[k] && resps[k].results || []).forEach(function (res) {
+          var i = d.byId[res.id];
+          if (i !== undefined) m.set(i, res);
+        });
+        at[w] = m;
+      });
+      var smallest = uniq.reduce(function (a, w) { return at[w].size < at[a].size ? w : a; }, uniq[0]);
+      var out = new Map();
+      at[smallest].forEach(function (_, i) {
+        if (!uniq.every(function (w) { return at[w].has(i); })) return;
+        // chains: position of the latest word → position of the chain's first word
+        var reach = new Map();
+        at[words[0]].get(i).words.forEach(function (p) { reach.set(p, p); });
+        for (var k = 1; k < words.length && reach.size; k++) {
+          var next = new Map();
+          at[words[k]].get(i).words.forEach(function (p) {
+            for (var g = 1; g <= LOOSE_GAP; g++) {
+              if (reach.has(p - g)) {
+                var s = reach.get(p - g);
+                if (!next.has(p) || s < next.get(p)) next.set(p, s);
+              }
+            }
+          });
+          reach = next;
+        }
+        if (!reach.size) return;
+        var start = Math.min.apply(null, Array.from(reach.values()));
+        out.set(i, { tier: start < d.heads[i] ? 0 : start < d.ends[i] ? 1 : 2, hit: at[words[0]].get(i) });
+      });
+      return out;
+    });
+  };
+
+  /* A query is made of units, ANDed: the whole query when it names a category (外卖骑手, 党支部+合作社),
+   * else each part. A unit matches a row by its text (every part of it, "exact") or, when it names
+   * a category, by the row being tagged with it ("category"). Tiers per unit: 0 title or model
+   * (also when they hold another name of the category), 1 measures, TAGGED (tagged, the text not
+   * found), 2 elsewhere: being tagged says more about a case than a mention somewhere in it. */
+  var TAGGED = 1.5;
+  function units(d, raw, parts) {
+    var a = d.f.a || {}, r = d.f.r || {};
+    var whole = searchKey(raw, d.t2s);
+    var list, related = [];
+    if (a[whole]) list = [{ parts: parts, cats: a[whole] }];
+    else {
+      list = parts.map(function (p) {
+        var key = p.phrase ? p.text : p.words[0];
+        if (r[key]) related = related.concat(r[key]);
+        return { parts: [p], cats: a[key] || null };
+      });
+    }
+    if (r[whole]) related = related.concat(r[whole]);
+    return { list: list, related: related };
+  }
+
+  function unitMatch(d, u, partMaps) {
+    var text = null;
+    partMaps.forEach(function (m) {
+      if (text === null) {
+        text = new Map();
+        m.forEach(function (v, i) { text.set(i, { tier: v.tier, hit: v.hit, how: "exact" }); });
+      } else {
+        var next = new Map();
+        text.forEach(function (v, i) { if (m.has(i)) next.set(i, { tier: v.tier + m.get(i).tier, hit: v.hit, how: "exact" }); });
+        text = next;
+      }
+    });
+    if (!u.cats) return text;
+    var names = categoryNames(d, u.cats);
+    d.rows.forEach(function (r, i) {
+      var tagged = u.cats.some(function (c) { return inCategory(r, c); });
+      var inText = text.has(i);
+      if (!tagged && !inText) return;
+      var head = names.some(function (n) { return headKey(d, i).indexOf(n) >= 0; });
+      if (inText) { if (head) text.get(i).tier = 0; }
+      else text.set(i, { tier: head ? 0 : TAGGED, hit: null, how: "category" });
+    });
+    return text;
+  }
+
+  function andMaps(maps) {
+    var out = null;
+    maps.forEach(function (m) {
+      if (out === null) {
+        out = new Map();
+        m.forEach(function (v, i) { out.set(i, { tier: v.tier, hit: v.hit, how: v.how }); });
+        return;
+      }
+      var next = new Map();
+      out.forEach(function (v, i) {
+        var w = m.get(i);
+        if (!w) return;
+        next.set(i, { tier: v.tier + w.tier, hit: v.hit || w.hit, how: v.how === "exact" ? w.how : v.how });
+      });
+      out = next;
+    });
+    return out || new Map();
+  }
+
+  /* Search: every matching row (index into facets rows), ranked, with how each matched; or null
+   * rows for an empty query. */
   Engine.prototype.search = function (raw) {
     var self = this;
     return Promise.all([this.warm(), this.searchData()]).then(function (got) {
@@ -177,35 +354,85 @@
       var pf = got[0], d = got[1];
       var parts = parseQuery(raw, d.t2s);
       if (!parts.length) return { query: raw, parts: parts, rows: null, hits: null };
-      return Promise.all(parts.map(function (p) {
-        var term = p.phrase ? '"' + p.phrase.join(" ") + '"' : p.words.join(" ");
-        return pf.search(term);
-      })).then(function (responses) {
-        var found = null, tiers = Object.create(null), hits = Object.create(null);
-        responses.forEach(function (resp, k) {
-          var here = Object.create(null);
-          (resp && resp.results ? resp.results : []).forEach(function (res) {
+      var q = units(d, raw, parts);
+      return Promise.all(parts.map(function (p) { return self.term(pf, termOf(p)); })).then(function (responses) {
+        var partMaps = parts.map(function (p, k) {
+          var m = new Map();
+          (responses[k] && responses[k].results || []).forEach(function (res) {
             var i = d.byId[res.id];
-            if (i === undefined) return;
-            var pos = res.words && res.words.length ? Math.min.apply(null, res.words) : 1e9;
-            here[i] = tierOf(d, i, parts[k], pos);
-            if (k === 0) hits[i] = res;
+            if (i !== undefined) m.set(i, { tier: tierOf(d, i, p, firstPos(res)), hit: res });
           });
-          if (found === null) {
-            found = here;
-            for (var i in here) tiers[i] = here[i];
-          } else {
-            var next = Object.create(null);
-            for (var j in found) if (j in here) { next[j] = true; tiers[j] += here[j]; }
-            found = next;
-          }
+          return m;
         });
-        var rows = Object.keys(found || {}).map(Number);
-        rows.sort(function (a, b) { return (tiers[a] - tiers[b]) || (d.rows[b][3] - d.rows[a][3]) || (a - b); });
-        return { query: raw, parts: parts, rows: rows, hits: hits, tiers: tiers };
+        var unitMaps = q.list.map(function (u) {
+          return unitMatch(d, u, u.parts.map(function (p) { return partMaps[parts.indexOf(p)]; }));
+        });
+        var exact = andMaps(unitMaps);
+        var res = { query: raw, parts: parts, exact: exact, how: Object.create(null), tiers: Object.create(null), hits: Object.create(null), related: q.related };
+        res.cats = [];
+        q.list.forEach(function (u) { if (u.cats) res.cats = res.cats.concat(u.cats); });
+        if (exact.size >= FEW) return finish(d, res, [exact]);
+        // Loose matches for each phrase long enough, then the rows every unit matches loosely or exactly.
+        var jobs = parts.map(function (p) {
+          return p.phrase && p.phrase.length >= LOOSE_MIN ? self.loose(pf, d, p) : Promise.resolve(new Map());
+        });
+        return Promise.all(jobs).then(function (looseMaps) {
+          var wide = q.list.map(function (u, k) {
+            var m = new Map(unitMaps[k]);
+            var per = u.parts.map(function (p) {
+              var pm = new Map(partMaps[parts.indexOf(p)]);
+              looseMaps[parts.indexOf(p)].forEach(function (v, i) { if (!pm.has(i)) pm.set(i, { tier: v.tier, hit: v.hit, loose: true }); });
+              return pm;
+            });
+            var all = null;
+            per.forEach(function (pm) {
+              if (all === null) { all = new Map(); pm.forEach(function (v, i) { all.set(i, { tier: v.tier, hit: v.hit, how: v.loose ? "loose" : "exact" }); }); return; }
+              var next = new Map();
+              all.forEach(function (v, i) { var w = pm.get(i); if (w) next.set(i, { tier: v.tier + w.tier, hit: v.hit, how: v.how === "loose" || w.loose ? "loose" : "exact" }); });
+              all = next;
+            });
+            all.forEach(function (v, i) { if (!m.has(i)) m.set(i, v); });
+            return m;
+          });
+          var loose = new Map();
+          andMaps(wide).forEach(function (v, i) { if (!exact.has(i)) loose.set(i, { tier: v.tier, hit: v.hit, how: "loose" }); });
+          if (exact.size || loose.size || q.list.length < 2) return finish(d, res, [exact, loose]);
+          // Several words no case holds together: cases holding the most of them.
+          var partial = new Map();
+          wide.forEach(function (m) {
+            m.forEach(function (v, i) {
+              var p = partial.get(i);
+              if (!p) partial.set(i, { n: 1, tier: v.tier, hit: v.hit, how: "partial" });
+              else { p.n++; p.tier += v.tier; p.hit = p.hit || v.hit; }
+            });
+          });
+          res.partial = true;
+          return finish(d, res, [partial]);
+        });
       });
     });
   };
+
+  /* Rank each group of matches (exact, then loose; or partial) and list them in that order. */
+  function finish(d, res, groups) {
+    var rows = [];
+    groups.forEach(function (m) {
+      var ids = Array.from(m.keys());
+      ids.sort(function (a, b) {
+        var x = m.get(a), y = m.get(b);
+        return ((y.n || 0) - (x.n || 0)) || (x.tier - y.tier) || (d.rows[b][3] - d.rows[a][3]) || (a - b);
+      });
+      ids.forEach(function (i) {
+        var v = m.get(i);
+        rows.push(i);
+        res.how[i] = v.how;
+        res.tiers[i] = v.tier;
+        if (v.hit) res.hits[i] = v.hit;
+      });
+    });
+    res.rows = rows;
+    return res;
+  }
 
   /* Search for the newest query only: while Pagefind is busy, later queries wait and all but the
    * last are dropped (typing 流动党员 need not wait for 流, 流动 and 流动党 to finish). Calls
@@ -226,12 +453,24 @@
 
   /* The excerpt of a hit as DOM nodes (text and <mark> elements built here; nothing is parsed as
    * HTML). Built from the page text Pagefind stores (data().content), after the title and model
-   * (shown above the excerpt already): around the first match of the query, every match marked. */
-  Engine.prototype.excerpt = function (hit, parts, headWords) {
-    var lang = this.lang;
-    return hit.data().then(function (data) {
-      return excerptNodes(String(data.content || ""), parts || [], headWords || 0, lang);
+   * (shown above the excerpt already) and before the page furniture (META_MARK): around the first
+   * match of the query, every match marked, fields apart with " · ". `loose`: the query's
+   * characters may stand a few apart (a loose match). */
+  Engine.prototype.excerpt = function (hit, parts, headWords, loose) {
+    var lang = this.lang, self = this;
+    return Promise.all([hit.data(), this.data()]).then(function (got) {
+      return excerptNodes(String(got[0].content || ""), parts || [], headWords || 0, lang, loose, self.labels(got[1]));
     });
+  };
+
+  /* Category labels: a field that is only one (a measure's measure-type chip) is metadata, left
+   * out of excerpts. */
+  Engine.prototype.labels = function (d) {
+    if (!this.labelSet) {
+      var set = this.labelSet = Object.create(null);
+      ["g", "t", "th", "k", "l"].forEach(function (k) { (d.f.f[k] || []).forEach(function (v) { set[v[1]] = true; }); });
+    }
+    return this.labelSet;
   };
 
   var CJK = "\\u3000-\\u303f\\u3400-\\u9fff\\uf900-\\uffef\\u201c\\u201d";
@@ -239,9 +478,9 @@
 
   function escapeRe(t) { return t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
 
-  function matcher(parts) {
+  function matcher(parts, loose) {
     var alts = parts.map(function (p) {
-      if (p.phrase) return p.phrase.map(escapeRe).join("\\s*");
+      if (p.phrase) return p.phrase.map(escapeRe).join(loose ? "[^\u00b7]{0,6}?" : "\\s*");
       return "(?<![\\p{L}\\p{N}])" + escapeRe(stem(p.words[0])) + "[\\p{L}\\p{N}]*";
     });
     return alts.length ? new RegExp(alts.join("|"), "giu") : null;
@@ -262,12 +501,15 @@
     return 0;
   }
 
-  function excerptNodes(content, parts, headWords, lang) {
+  function excerptNodes(content, parts, headWords, lang, loose, labels) {
     content = content.replace(/\u200b/g, "");
+    var end = content.indexOf(META_MARK);
+    if (end >= 0) content = content.slice(0, end);
     var body = content.slice(wordOffset(content, headWords, lang));
+    body = body.split(FIELD_SEP).filter(function (f) { return !(labels && labels[f.trim()]); }).join(" \u00b7 ");
     if (lang !== "zh") body = body.replace(CJK_GAP, "$1");
-    body = body.replace(/\s+/g, " ").trim();
-    var re = matcher(parts), found = [], m;
+    body = body.replace(/\s+/g, " ").replace(/^[\s\u00b7]+|[\s\u00b7]+$/g, "");
+    var re = matcher(parts, loose), found = [], m;
     if (re) {
       while ((m = re.exec(body)) !== null && found.length < 200) {
         if (!m[0]) { re.lastIndex++; continue; }
@@ -321,6 +563,7 @@
     if (skip !== "t" && sel.t.length && !r[8].some(function (t) { return sel.t.indexOf(d.f.f.t[t][0]) >= 0; })) return false;
     if (skip !== "th" && sel.th.length && sel.th.indexOf(d.f.f.th[r[9]][0]) < 0) return false;
     if (skip !== "y" && sel.y.length && sel.y.indexOf(d.f.f.y[r[10]]) < 0) return false;
+    if (skip !== "l" && sel.l.length && sel.l.indexOf(d.f.f.l[r[12]][0]) < 0) return false;
     return true;
   }
 
@@ -335,7 +578,7 @@
 
   /* Counts per facet value over `rows` (indexes), each facet counted with the other facets applied. */
   function facetCounts(d, rows, sel) {
-    var n = { p: {}, c: {}, g: {}, t: {}, th: {}, y: {} };
+    var n = { p: {}, c: {}, g: {}, t: {}, th: {}, y: {}, l: {} };
     var vals = d.f.f;
     rows.forEach(function (i) {
       var r = d.rows[i];
@@ -348,6 +591,7 @@
       if (passes(d, r, sel, "t")) r[8].forEach(function (t) { var s = vals.t[t][0]; n.t[s] = (n.t[s] || 0) + 1; });
       if (passes(d, r, sel, "th")) { var th = vals.th[r[9]][0]; n.th[th] = (n.th[th] || 0) + 1; }
       if (passes(d, r, sel, "y")) { var y = vals.y[r[10]]; n.y[y] = (n.y[y] || 0) + 1; }
+      if (passes(d, r, sel, "l")) { var l = vals.l[r[12]][0]; n.l[l] = (n.l[l] || 0) + 1; }
     });
     return n;
   }
@@ -407,6 +651,8 @@
     this.facets = root.querySelector("#cb-facets");
     this.list = root.querySelector("#cb-results");
     this.more = root.querySelector("#cb-more");
+    this.note = root.querySelector("#cb-note");
+    this.empty = root.querySelector("#cb-empty");
     this.state = readState(location.search);
     this.seq = 0;
     this.result = null;       // last search (ranked rows for the query, or null = no query)
@@ -509,6 +755,9 @@
     if (this.state.s === "date") base.sort(function (a, b) { return (d.rows[b][3] - d.rows[a][3]) || (a - b); });
     this.matches = base.filter(function (i) { return passes(d, d.rows[i], sel, null); });
     this.counts = facetCounts(d, base, sel);
+    // Facet values are ordered by their counts without any filter: ticking one keeps the order.
+    if (fromRun || !this.order) this.order = facetCounts(d, base, emptySel());
+    this.base = base;
     this.activeCount = FACETS.reduce(function (n, k) { return n + sel[k].length; }, 0);
     this.renderFacets();
     this.renderActive();
@@ -516,6 +765,8 @@
     var n = this.matches.length;
     this.bar.hidden = false;
     this.status.textContent = n ? fmt(n === 1 ? d.ui.search_results_one : d.ui.search_results, n) : d.ui.search_no_results;
+    this.renderNote();
+    this.renderEmpty();
     this.root.setAttribute("data-cb-query", this.state.q);
     this.root.setAttribute("data-cb-state", "done");
   };
@@ -526,26 +777,43 @@
     if (upto <= PAGE || this.shown > upto) { this.list.textContent = ""; this.shown = 0; }
     for (var n = this.shown; n < upto; n++) {
       var i = rows[n], r = d.rows[i];
+      var how = (this.result && this.result.how && this.result.how[i]) || "exact";
+      var prev = n > 0 && this.result && this.result.how ? this.result.how[rows[n - 1]] || "exact" : null;
+      // A line before the first loose match, and before partial matches.
+      if ((how === "loose" || how === "partial") && prev !== how) {
+        var note = el("li", "cb-results__divider", how === "loose" ? d.ui.search_loose_note : d.ui.search_partial_note);
+        note.setAttribute("role", "presentation");
+        this.list.appendChild(note);
+      }
       var li = el("li", "cb-result");
       li.setAttribute("data-id", r[0]);
+      if (this.result && this.result.rows) li.setAttribute("data-match", how);
       var h = el("h2", "cb-result__title");
       var a = el("a", null, r[1]);
       a.href = caseHref(this.engine.prefix, r[0]);
-      if (r.length > 11 && r[11] === 1) a.setAttribute("lang", "zh");
+      if (r.length > 13 && r[13] === 1) a.setAttribute("lang", "zh");
       h.appendChild(a);
       li.appendChild(h);
-      var meta = el("p", "cb-result__meta", metaLine(d, r) + " · ");
+      var meta = el("p", "cb-result__meta");
+      if (how !== "exact") meta.appendChild(el("span", "cb-result__match cb-result__match--" + how, matchLabel(d, how, this.result, r)));
+      meta.appendChild(document.createTextNode(metaLine(d, r) + " · "));
       var model = el("span", "cb-result__model", r[2]);
       model.setAttribute("lang", "zh");
       meta.appendChild(model);
-      if (r.length > 12 && r[12]) meta.appendChild(document.createTextNode(" (" + r[12] + ")"));
+      if (r.length > 14 && r[14]) meta.appendChild(document.createTextNode(" (" + r[14] + ")"));
       li.appendChild(meta);
       if (hits && hits[i]) {
         var ex = el("p", "cb-result__excerpt");
         li.appendChild(ex);
-        (function (ex, hit) {
-          self.engine.excerpt(hit, self.result.parts, d.heads[i]).then(function (frag) { ex.appendChild(frag); }, function () {});
-        })(ex, hits[i]);
+        (function (ex, hit, loose) {
+          self.engine.excerpt(hit, self.result.parts, d.heads[i], loose).then(function (frag) { ex.appendChild(frag); }, function () {});
+        })(ex, hits[i], how === "loose");
+      } else if (!this.result || !this.result.rows || how === "category") {
+        var line = el("p", "cb-result__excerpt cb-result__summary");
+        li.appendChild(line);
+        (function (line) {
+          self.engine.summaryLine(i).then(function (txt) { if (txt) line.textContent = txt; }, function () {});
+        })(line);
       }
       this.list.appendChild(li);
     }
@@ -585,9 +853,162 @@
     this.active.hidden = !any;
   };
 
+  /* The word a facet's heading and its chips share (a city is a region too). */
   function facetName(ui, k) {
-    return { p: ui.search_province, c: ui.search_city, g: ui.groups, t: ui.topics, th: ui.themes, y: ui.years }[k];
+    return { p: ui.regions, c: ui.regions, g: ui.groups, t: ui.topics, th: ui.themes, y: ui.years, l: ui.actor_levels, k: ui.models }[k];
   }
+
+  function listSep(lang) { return lang === "zh" ? "；" : "; "; }
+
+  function matchLabel(d, how, result, r) {
+    if (how === "loose") return d.ui.search_match_loose;
+    if (how === "partial") return d.ui.search_match_partial;
+    var cat = (result && result.cats || []).filter(function (c) { return inCategory(r, c); })[0];
+    return d.ui.search_match_category + (cat ? "：" + d.f.f[cat[0]][cat[1]][1] : "");
+  }
+
+  /* Link to a category's own page (the browse indexes). */
+  function categoryHref(prefix, facet, slug) {
+    var folder = { g: "groups", t: "topics", th: "themes", k: "models" }[facet];
+    return prefix + folder + "/" + encodeURIComponent(slug) + ".html";
+  }
+
+  function categoryLinks(self, d, cats) {
+    var span = el("span", "cb-search__cats"), seen = {};
+    cats.forEach(function (c) {
+      var key = c[0] + ":" + c[1];
+      if (seen[key]) return;
+      seen[key] = true;
+      var v = d.f.f[c[0]][c[1]];
+      var a = el("a", "cb-chip", v[1]);
+      a.href = categoryHref(self.engine.prefix, c[0], v[0]);
+      span.appendChild(a);
+    });
+    return span;
+  }
+
+  /* Above the results: the categories the query names, and related ones. */
+  SearchPage.prototype.renderNote = function () {
+    var d = this.data, res = this.result, ui = d.ui;
+    this.note.textContent = "";
+    var any = false;
+    if (res && res.rows && res.cats && res.cats.length) {
+      var p = el("p", "cb-search__note-line", fmt(ui.search_category_note, 0).replace("{q}", this.state.q.trim()) + " ");
+      p.appendChild(categoryLinks(this, d, res.cats));
+      this.note.appendChild(p);
+      any = true;
+    }
+    if (res && res.rows && res.related && res.related.length) {
+      var q = el("p", "cb-search__note-line", ui.search_related_note + " ");
+      q.appendChild(categoryLinks(this, d, res.related));
+      this.note.appendChild(q);
+      any = true;
+    }
+    this.note.hidden = !any;
+  };
+
+  /* Nearest names to a query: Dice coefficient over character pairs (single characters for short
+   * names), best first; only names that share something. */
+  function nearest(query, names, max) {
+    function grams(s) {
+      var ch = Array.from(s), out = {};
+      if (ch.length < 2) { ch.forEach(function (c) { out[c] = 1; }); return out; }
+      for (var k = 0; k + 1 < ch.length; k++) out[ch[k] + ch[k + 1]] = 1;
+      return out;
+    }
+    var qg = grams(query), qn = Object.keys(qg).length, qc = Array.from(query);
+    var scored = [];
+    names.forEach(function (n) {
+      if (!n.key) return;
+      var g = grams(n.key), gn = Object.keys(g).length, common = 0;
+      Object.keys(g).forEach(function (x) { if (qg[x]) common++; });
+      var score = qn + gn ? (2 * common) / (qn + gn) : 0;
+      // a name sharing characters but no pair still counts a little
+      if (!common) {
+        var shared = Array.from(n.key).filter(function (c) { return qc.indexOf(c) >= 0 && /[\u3400-\u9fff]/.test(c); }).length;
+        score = shared >= 2 ? shared / (2 * Math.max(qc.length, n.key.length)) : 0;
+      }
+      if (n.key.indexOf(query) >= 0 || query.indexOf(n.key) >= 0) score += 0.5;
+      if (score > 0.15) scored.push([score, n]);
+    });
+    scored.sort(function (a, b) { return (b[0] - a[0]) || (a[1].key.length - b[1].key.length); });
+    return scored.slice(0, max).map(function (s) { return s[1]; });
+  }
+
+  /* An empty result is never a dead end: the filters that still apply (and what clearing them
+   * gives), the nearest category and model names, the browse indexes. Built from facets.json,
+   * which the search page has already: nothing more is fetched. */
+  SearchPage.prototype.renderEmpty = function () {
+    var self = this, d = this.data, ui = d.ui, sel = this.state.sel, q = this.state.q.trim();
+    var box = this.empty;
+    box.textContent = "";
+    if (this.matches.length || !this.result || (!this.result.rows && !this.activeCount)) { box.hidden = true; return; }
+    box.hidden = false;
+    box.appendChild(el("p", "cb-empty__title", q ? fmt(ui.search_empty_title, 0).replace("{q}", q) : ui.search_no_results));
+    if (this.activeCount) {
+      var p = el("p", "cb-empty__filters", ui.search_empty_filters + " ");
+      var names = [];
+      FACETS.forEach(function (k) { sel[k].forEach(function (v) { names.push(facetName(ui, k) + "：" + valueLabel(d, k, v)); }); });
+      p.appendChild(el("span", "cb-empty__filter-list", names.join(listSep(self.engine.lang))));
+      box.appendChild(p);
+      var without = this.base.length;
+      var line = el("p", "cb-empty__without", without ? fmt(ui.search_empty_without, without) + " " : "");
+      var clear = el("button", "md-button cb-empty__clear", ui.search_empty_clear);
+      clear.type = "button";
+      clear.addEventListener("click", function () { self.state.sel = emptySel(); self.update(false); self.input.focus(); });
+      line.appendChild(clear);
+      box.appendChild(line);
+    }
+    if (q && this.result.rows && !this.result.rows.length) {
+      box.appendChild(el("p", "cb-empty__fields", ui.search_empty_fields));
+      var key = searchKey(q, d.t2s);
+      // categories: labels and aliases (each category once)
+      var names2 = [], seenCat = {};
+      Object.keys(d.f.a || {}).forEach(function (k) { d.f.a[k].forEach(function (c) { names2.push({ key: k, cat: c }); }); });
+      var cats = nearest(key, names2, 30).filter(function (n) {
+        var id = n.cat[0] + ":" + n.cat[1];
+        if (seenCat[id]) return false;
+        seenCat[id] = true;
+        return true;
+      }).slice(0, 5).map(function (n) { return n.cat; });
+      if (cats.length) {
+        var cp = el("p", "cb-empty__near", ui.search_empty_near + " ");
+        cp.appendChild(categoryLinks(this, d, cats));
+        box.appendChild(cp);
+      }
+      // model names as printed
+      var models = [], seenModel = {};
+      d.rows.forEach(function (r) {
+        var m = r[2];
+        if (!m || seenModel[m]) return;
+        seenModel[m] = true;
+        models.push({ key: searchKey(m, d.t2s), name: m });
+      });
+      var near = nearest(key, models, 5);
+      if (near.length) {
+        var mp = el("p", "cb-empty__models", ui.search_empty_models + " ");
+        near.forEach(function (n, k) {
+          if (k) mp.appendChild(document.createTextNode(listSep(self.engine.lang)));
+          var a = el("a", null, n.name);
+          a.setAttribute("lang", "zh");
+          a.href = "?q=" + encodeURIComponent(n.name);
+          a.addEventListener("click", function (e) { e.preventDefault(); self.input.value = n.name; self.setQuery(n.name, true); });
+          mp.appendChild(a);
+        });
+        box.appendChild(mp);
+      }
+    }
+    var bp = el("p", "cb-empty__browse", ui.search_empty_browse + " ");
+    [["cases/index.html", ui.all_cases], ["regions/index.html", ui.regions], ["groups/index.html", ui.groups],
+     ["topics/index.html", ui.topics], ["themes/index.html", ui.themes], ["models/index.html", ui.models],
+     ["years/index.html", ui.years]].forEach(function (x, k) {
+      if (k) bp.appendChild(document.createTextNode(" · "));
+      var a = el("a", null, x[1]);
+      a.href = self.engine.prefix + x[0];
+      bp.appendChild(a);
+    });
+    box.appendChild(bp);
+  };
 
   function valueLabel(d, k, v) {
     var list = d.f.f[k];
@@ -658,9 +1079,11 @@
       return li;
     }
 
-    function byCount(list) {
-      return list.map(function (x, i) { return [x, i]; })
-        .sort(function (a, b) { return (b[0][2] - a[0][2]) || (a[1] - b[1]); })
+    // By the count without filters (this.order), so that a value stays where it is while ticking.
+    var order = this.order || counts;
+    function byCount(list, k) {
+      return list.map(function (x, i) { return [x, i, (order[k] && order[k][x[0]]) || 0]; })
+        .sort(function (a, b) { return (b[2] - a[2]) || (a[1] - b[1]); })
         .map(function (x) { return x[0]; });
     }
 
@@ -668,21 +1091,33 @@
     var provinces = byCount(f.p.map(function (p, pi) {
       var kids = null;
       if (sel.p.indexOf(p[0]) >= 0) {
-        kids = byCount(f.c.filter(function (c) { return c[2] === pi; }).map(function (c) { return [c[0], c[1], counts.c[c[0]] || 0]; }));
+        kids = byCount(f.c.filter(function (c) { return c[2] === pi; }).map(function (c) { return [c[0], c[1], counts.c[c[0]] || 0]; }), "c");
       }
       return [p[0], p[1], counts.p[p[0]] || 0, kids];
-    }));
-    section("p", ui.regions, provinces);
+    }), "p");
+    section("p", facetName(ui, "p"), provinces);
     // Cities chosen without their province (from a shared link) still show, so they can be removed.
     var orphan = sel.c.filter(function (cc) {
       var ci = cityIndex(d, cc);
       return ci < 0 || sel.p.indexOf(f.p[f.c[ci][2]][0]) < 0;
     }).map(function (cc) { return [cc, valueLabel(d, "c", cc), counts.c[cc] || 0]; });
-    if (orphan.length) section("c", ui.search_city, orphan);
-    section("g", ui.groups, byCount(f.g.map(function (g) { return [g[0], g[1], counts.g[g[0]] || 0]; })));
-    section("t", ui.topics, byCount(f.t.map(function (t) { return [t[0], t[1], counts.t[t[0]] || 0]; })));
+    if (orphan.length) section("c", facetName(ui, "c"), orphan);
+    section("g", ui.groups, byCount(f.g.map(function (g) { return [g[0], g[1], counts.g[g[0]] || 0]; }), "g"));
+    section("t", ui.topics, byCount(f.t.map(function (t) { return [t[0], t[1], counts.t[t[0]] || 0]; }), "t"));
     section("th", ui.themes, f.th.map(function (t) { return [t[0], t[1], counts.th[t[0]] || 0]; }));
+    section("l", ui.actor_levels, (f.l || []).map(function (l) { return [l[0], l[1], counts.l[l[0]] || 0]; }));
     section("y", ui.years, f.y.map(function (y) { return [y, y, counts.y[y] || 0]; }));
+    // On a phone the panel covers the results: a button shows them (and closes the panel).
+    var show = el("button", "md-button md-button--primary cb-facets__show", fmt(ui.search_show_results, this.matches.length));
+    show.type = "button";
+    show.addEventListener("click", function () {
+      details.open = false;
+      self.facetsOpen = false;
+      self.status.scrollIntoView({ block: "start" });
+      var first = self.list.querySelector("a");
+      if (first) first.focus({ preventScroll: true });
+    });
+    if (this.matches.length) inner.appendChild(show);
     if (focusKey) {
       var again = this.facets.querySelector('input[data-key="' + focusKey.replace(/["\\]/g, "") + '"]');
       if (again) again.focus();
@@ -737,6 +1172,11 @@
         if (self.toggle.checked && document.activeElement !== self.input) self.input.focus();
       });
     }
+    // Focus leaving the box by keyboard (Tab past its last result) closes it.
+    this.box.addEventListener("focusout", function (e) {
+      var to = e.relatedTarget;
+      if (to && !self.box.contains(to) && self.toggle && self.toggle.checked) self.close();
+    });
     this.box.addEventListener("click", function (e) {
       var a = e.target.closest && e.target.closest("a");
       if (a && self.box.contains(a)) self.close();
@@ -808,13 +1248,18 @@
       var art = el("article", "md-search-result__article md-typeset");
       art.appendChild(el("div", "md-search-result__icon md-icon"));
       var h = el("h1", null, r[1]);
-      if (r.length > 11 && r[11] === 1) h.setAttribute("lang", "zh");
+      if (r.length > 13 && r[13] === 1) h.setAttribute("lang", "zh");
       art.appendChild(h);
-      art.appendChild(el("p", "cb-box__meta", metaLine(d, r) + " · " + r[2]));
+      var how = (res.how && res.how[i]) || "exact";
+      li.setAttribute("data-match", how);
+      var meta = el("p", "cb-box__meta");
+      if (how !== "exact") meta.appendChild(el("span", "cb-result__match cb-result__match--" + how, matchLabel(d, how, res, r)));
+      meta.appendChild(document.createTextNode(metaLine(d, r) + " · " + r[2]));
+      art.appendChild(meta);
       var ex = el("p", "cb-box__excerpt");
       art.appendChild(ex);
       if (res.hits && res.hits[i]) {
-        self.engine.excerpt(res.hits[i], res.parts, d.heads[i]).then(function (frag) { ex.appendChild(frag); }, function () {});
+        self.engine.excerpt(res.hits[i], res.parts, d.heads[i], how === "loose").then(function (frag) { ex.appendChild(frag); }, function () {});
       }
       a.appendChild(art);
       li.appendChild(a);
@@ -832,10 +1277,31 @@
 
   /* ---------------------------------------------------------------- start */
 
+  /* The language switch keeps the search page's query and filters, and a page's anchor. */
+  function keepStateAcrossLanguages(page) {
+    document.addEventListener("click", function (e) {
+      var a = e.target.closest && e.target.closest("a[hreflang]");
+      if (!a || !a.closest(".md-select")) return;
+      var url = new URL(a.getAttribute("href"), location.href);
+      if (page && /\/search\/index\.html$/.test(url.pathname)) url.search = location.search;
+      if (location.hash && !url.hash) url.hash = location.hash;
+      a.href = url.href;
+    }, true);
+  }
+
   function homePrefix(home) {
     // "../index.html" → "../"; "index.html" → ""; anything else: up to the last slash.
     home = String(home || "");
     return home.slice(0, home.lastIndexOf("/") + 1);
+  }
+
+  /* One search landmark per page: where the page has its own search form (the home page, the
+   * search page), the header box is not one. */
+  function oneLandmark(box) {
+    var inner = box && box.querySelector('[role="search"]');
+    if (!inner) return;
+    var others = Array.prototype.filter.call(document.querySelectorAll('[role="search"], search'), function (e) { return !box.contains(e); });
+    if (others.length) inner.removeAttribute("role");
   }
 
   function start() {
@@ -845,19 +1311,25 @@
     var prefix;
     if (page) prefix = page.getAttribute("data-lang-root") || "";
     else if (box) prefix = homePrefix(box.getAttribute("data-cb-home"));
+    oneLandmark(box);
     if (prefix === undefined) return;
     var engine = new Engine(prefix, lang);
     var api = { engine: engine, parseQuery: parseQuery, readState: readState, writeState: writeState };
     if (box) api.box = new HeaderBox(box, engine);
     if (page) api.page = new SearchPage(page, engine);
-    /* For tests and the benchmark: the ranked case ids for a query (no facets). */
-    api.rank = function (q) {
+    /* For tests and the benchmark: the ranked case ids for a query (no facets); rankInfo also
+     * says how each matched (exact, category, loose, partial). */
+    api.rankInfo = function (q) {
       return engine.search(q).then(function (res) {
         return engine.data().then(function (d) {
-          return (res.rows || []).map(function (i) { return d.rows[i][0]; });
+          return (res.rows || []).map(function (i) { return { id: d.rows[i][0], m: res.how[i] || "exact" }; });
         });
       });
     };
+    api.rank = function (q) {
+      return api.rankInfo(q).then(function (list) { return list.map(function (x) { return x.id; }); });
+    };
+    keepStateAcrossLanguages(page);
     window.casebookSearch = api;
   }
 
