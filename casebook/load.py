@@ -296,9 +296,12 @@ def _bad_characters(path: str, body: str) -> list[Problem]:
 
 def _build(node: yaml.Node, where: Path_, out: Loaded, depth: int) -> Any:
     out.lines[where] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and depth > MAX_DEPTH:
+    kind = type(node)
+    if kind is yaml.ScalarNode:  # most nodes: text first, without a call
+        return node.value if node.tag == STR else _scalar(node, where, out)
+    if depth > MAX_DEPTH:
         raise _TooDeep(node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
+    if kind is yaml.MappingNode:
         if node.tag != MAP:
             return _bad_tag(node, where, out)
         result: dict[str, Any] = {}
@@ -318,7 +321,7 @@ def _build(node: yaml.Node, where: Path_, out: Loaded, depth: int) -> Any:
             # A field is reported at its key's line (a list or mapping value starts below it).
             out.lines[(*where, key)] = line
         return result
-    if isinstance(node, yaml.SequenceNode):
+    if kind is yaml.SequenceNode:
         if node.tag != SEQ:
             return _bad_tag(node, where, out)
         return [_build(item, (*where, i), out, depth + 1) for i, item in enumerate(node.value)]

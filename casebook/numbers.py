@@ -78,7 +78,7 @@ class _Grammar:
         self.words: dict[str, dict[str, str]] = {p: {} for p in POSITIONS if p != "fillers"}
         self.fillers: dict[str, tuple[str, ...]] = {}  # before-word → what may follow it before the numeral
         for term in qualifiers.terms:
-            unknown = sorted(set(term.extra) - set(POSITIONS))
+            unknown = sorted(set(term.extra) - set(POSITIONS) - {"display"})  # display: case-page words
             if unknown:
                 raise ValueError(
                     f"vocab/qualifiers.yaml 的 {term.slug} 有不认识的键 {'、'.join(unknown)}：词要按位置写在"
@@ -103,6 +103,7 @@ class _Grammar:
         self.magnitude_re = self._compile(rf"^(?:{{}})(?=[{MAGNITUDES}]+$)", "magnitude")
         self.range_re = self._compile(rf"^{_ARABIC}\s*(?:{{}})\s*{_ARABIC}$", "between")
         self.spellings = {t.slug: tuple(str(s) for s in t.extra.get("printed") or []) for t in units.terms}
+        self.all_units = {t.slug for t in units.terms} | {x for v in self.spellings.values() for x in v}
         self._forms: dict[str, tuple[tuple[str, str | None], ...]] = {}
 
     def _compile(self, pattern: str, position: str) -> re.Pattern | None:
@@ -217,6 +218,15 @@ class _Grammar:
                     return head[: -len(form)], inside, m.group()
         at = [(text.rfind(form) + len(form), form) for form, _ in forms if form in text]
         if not at:
+            other = next(
+                (u for u in sorted(self.all_units, key=len, reverse=True) if u != unit and text.endswith(u)), None
+            )
+            if other is not None:
+                raise Unreadable(
+                    f"原文印出的单位是“{other}”，不是“{unit}”：unit 写 {other}"
+                    f"（两种写法是同一个单位时，可在 vocab/units.yaml 的 {unit} 下加 printed: [{other}]）",
+                    hint=True,
+                )
             raise Unreadable(
                 f"写法里找不到单位“{unit}”（原文没有印出单位时，unit 照写实际单位，并写 unit_printed: false）",
                 hint=True,
@@ -224,7 +234,8 @@ class _Grammar:
         end, form = max(at)
         raise Unreadable(
             f"单位“{form}”后面的“{text[end:]}”读不懂：单位后面的限定词只能是 {_listing(self.words['after'])}"
-            "（vocab/qualifiers.yaml）"
+            f"（vocab/qualifiers.yaml）；如果“{text[end:]}”是统计的对象，printed 只写到单位为止"
+            f"（“{text[:end]}”），“{text[end:]}”写进 subject"
         )
 
     def _check_numeral(self, core: str, unit: str, before: str | None) -> None:

@@ -22,6 +22,7 @@ import jinja2.ext
 import yaml
 from markupsafe import Markup
 
+from . import casepage, figures, listings, tilemap
 from .index import Catalog, RegionNode, model_kinds
 from .model import Case, Figure, Source
 from .paths import DATA, RESERVED_CASE_PAGES, TEMPLATES
@@ -121,6 +122,16 @@ class Ctx:
         fragment = self.fragment
         return _lines([fragment("case_item", case.id, case) for case in cases])
 
+    def topic_items(self, cases: list[Case], topic: str) -> Markup:
+        """A topic's listing: each case's entry with the names of its measures that carry the topic."""
+        fragment, line = self.fragment, environment(self.lang).globals["m"].measure_line
+        out = []
+        for case in cases:
+            item = fragment("case_item", case.id, case)
+            measures = line(case, topic, self)
+            out.append(Markup(item[: -len("</li>")]) + measures + Markup("</li>") if measures else item)
+        return _lines(out)
+
     def related_items(self, related: list[tuple[Case, str]]) -> Markup:
         """A case's related cases, each followed by a line break."""
         fragment = self.fragment
@@ -171,6 +182,13 @@ class Ctx:
 
     def place_name(self, place) -> str:
         return place.name if self.lang == "zh" else place.name_en
+
+    def place_line(self, case: Case) -> str:
+        """A case's place at every level, as each language writes an address: 贵州省 遵义市 仁怀市 五马镇
+        from the province down; "Wuma Town, Renhuai City, Zunyi City, Guizhou" from the unit up."""
+        if self.lang == "zh":
+            return " ".join([p.name for p in case.region])
+        return ", ".join([self.place_name(p) for p in reversed(case.region)])
 
     def text(self, case: Case, field: str, index: int | None = None) -> tuple[str, bool]:
         """A case's text in the page language, and whether it is an untranslated fallback."""
@@ -267,39 +285,21 @@ def fmt_number(x: float | None, lang: str) -> str:
     return f"{x:,.6g}" if lang == "en" else f"{x:,}"
 
 
-_PREFIX = {"more-than": "> ", "at-least": "≥ ", "nearly": "≲ ", "about": "≈ "}
-
-
 def unit_label(unit: str, lang: str) -> Markup:
     """The unit in the page language; on English pages a unit with no English label stays Chinese, marked."""
     if lang == "zh":
         return Markup.escape(unit)
-    units = vocabulary("units")
-    if unit in units:
-        return Markup.escape(units.get(unit).en)
-    return Markup('<span lang="zh">{}</span>').format(unit)
+    return casepage.unit_en(unit)
 
 
 def amount_text(a, unit: str, lang: str) -> Markup:
-    """A normalised value: "> 2,000 亩", "7–8 分钟", "≈ 600 个", "several × 100 个"."""
-    q = a.qualifier
-    if q == "range":
-        core = f"{fmt_number(a.low, lang)}–{fmt_number(a.high, lang)}"
-    else:
-        core = fmt_number(a.value, lang)
-    if q == "several":
-        prefix = "several × " if lang == "en" else "数 × "
-    else:
-        prefix = _PREFIX.get(q, "")
-    label = unit_label(unit, lang)
-    text = Markup.escape(prefix + core)
-    return Markup(f"{text} {label}") if label else text
+    """A value as readers of the page's language read it, qualifiers in words (casebook/casepage.py):
+    "3万余次", "近600个", "9.46亿元" / "more than 30,000 times", "nearly 600", "946 million yuan"."""
+    return casepage.amount_text(a, unit, lang)
 
 
 def figure_value(f: Figure, lang: str) -> Markup:
-    if f.is_change:
-        return amount_text(f.before, f.unit, lang) + Markup(" → ") + amount_text(f.after, f.unit, lang)
-    return amount_text(f.amount, f.unit, lang)
+    return casepage.figure_text(f, lang)
 
 
 def citation(s: Source, lang: str) -> str:
@@ -434,6 +434,24 @@ def _helpers() -> dict:
         case_page=case_page,
         region_page=region_page,
         shared_source=shared_source,
+        # listings, regions and the home page (casebook/listings.py, casebook/tilemap.py)
+        topic_measures=listings.topic_measures,
+        excerpt=listings.excerpt,
+        tilemap_tiles=tilemap.tiles,
+        # figures views (casebook/figures.py)
+        sort_value=figures.sort_value,
+        number_attr=figures.number_attr,
+        # the case page (casebook/casepage.py)
+        figure_text=casepage.figure_text,
+        printed_differs=casepage.printed_differs,
+        figure_groups=casepage.figure_groups,
+        linked_measures=casepage.linked_measures,
+        several_sources=casepage.several_sources,
+        source_number=casepage.source_number,
+        year_linked=casepage.year_linked,
+        section_ids=casepage.section_ids,
+        in_chinese=casepage.in_chinese,
+        canonical_url=casepage.canonical_url,
     )
 
 
@@ -449,6 +467,7 @@ INDEX_KINDS = [
     ("topics", "topics", "topics", "by_topic"),
     ("themes", "themes", "themes", "by_theme"),
     ("models", "models", "model-kinds", "by_kind"),
+    ("actor-levels", "actor_levels", "actor-levels", "by_actor_level"),
     ("years", "years", None, "by_year"),
 ]
 SOURCE_INDEX_SIZE = 200
@@ -480,6 +499,7 @@ def _paged(
 def _listing_pages(
     folder: str, key: str, title: str, cases: list[Case], lang: str, catalog: Catalog, options: dict, extra: dict
 ) -> Iterator[tuple[str, str]]:
+    plan = figures.plan(catalog, f"{folder}/{key}.md", cases)  # its figures view (casebook/figures.py)
     yield from _paged(
         "listing.md.j2",
         f"{folder}/{key}.md",
@@ -490,12 +510,21 @@ def _listing_pages(
         folder=folder,
         key=key,
         title=title,
+        figplan=plan,
         **extra,
     )
+    # a source's title is Chinese on every page
+    yield from figures.view_pages(plan, title, "zh" if extra.get("source") else lang, lang, catalog, options)
 
 
 def _term_title(lang: str, vocab_kind: str | None, key: str) -> str:
     return vocabulary(vocab_kind).get(key).label(lang) if vocab_kind else key
+
+
+def _definition(lang: str, vocab_kind: str | None, key: str) -> str | None:
+    """A category's one-line definition (the vocabulary's ``definition``), shown on its listing."""
+    definition = vocabulary(vocab_kind).get(key).extra.get("definition") if vocab_kind else None
+    return definition[lang] if definition else None
 
 
 def pages(catalog: Catalog, lang: str, options: dict | None = None) -> Iterator[tuple[str, str]]:
@@ -527,7 +556,7 @@ def index_pages(catalog: Catalog, lang: str, options: dict | None = None) -> Ite
         lang,
         catalog,
         options,
-        {"kind": None, "source": None},
+        {"kind": None, "source": None, "definition": None},
     )
     # Region tree and a page per unit.
     yield "regions/index.md", render("regions.md.j2", ctx("regions/index.md"))
@@ -549,9 +578,8 @@ def index_pages(catalog: Catalog, lang: str, options: dict | None = None) -> Ite
         )
         for key, cases in groups.items():
             title = _term_title(lang, vocab_kind, key)
-            yield from _listing_pages(
-                folder, key, title, cases, lang, catalog, options, {"kind": folder, "source": None}
-            )
+            extra = {"kind": folder, "source": None, "definition": _definition(lang, vocab_kind, key)}
+            yield from _listing_pages(folder, key, title, cases, lang, catalog, options, extra)
     yield from _source_pages(catalog, lang, options)
 
 
@@ -578,7 +606,7 @@ def _source_pages(catalog: Catalog, lang: str, options: dict) -> Iterator[tuple[
     )
     for slug, cases in catalog.by_source.items():
         if shared_source(catalog, slug):
-            extra = {"kind": "sources", "source": catalog.sources[slug]}
+            extra = {"kind": "sources", "source": catalog.sources[slug], "definition": None}
             yield from _listing_pages(
                 "sources", slug, catalog.sources[slug].title, cases, lang, catalog, options, extra
             )
@@ -591,11 +619,26 @@ def _walk_regions(nodes) -> Iterator[RegionNode]:
 
 
 def _region_pages(node: RegionNode, lang: str, catalog: Catalog, options: dict) -> Iterator[tuple[str, str]]:
-    cases = catalog.in_listing_order(node.all_cases())
+    cases = listings.region_cases(catalog, node)  # the unit's own cases first
     trail = _trail(catalog, node)
+    table = listings.county_table(node) if node.place.level == "province" else None
+    nearby = listings.nearby(catalog, node, trail)
+    plan = figures.plan(catalog, region_page(node.place.code), cases)
     yield from _paged(
-        "region.md.j2", region_page(node.place.code), cases, lang, catalog, options, node=node, trail=trail
+        "region.md.j2",
+        region_page(node.place.code),
+        cases,
+        lang,
+        catalog,
+        options,
+        node=node,
+        trail=trail,
+        table=table,
+        nearby=nearby,
+        figplan=plan,
     )
+    name = Ctx(lang, "", catalog, options).place_name(node.place)
+    yield from figures.view_pages(plan, name, lang, lang, catalog, options)  # the figures view (casebook/figures.py)
 
 
 def _trail(catalog: Catalog, node: RegionNode) -> list:

@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import export, facets
+from . import export, facets, pack, xlsx
 from .check import display_path, find_records, load_and_check
 from .index import Catalog, add_related, build_catalog
 from .model import Case, build_case
@@ -30,10 +30,14 @@ class GenerateResult:
 
 def generation_options(configured: dict | None = None) -> dict:
     """The generation options: ``configured`` (mkdocs.yml's ``extra.casebook``), with the forge's edit
-    URL from ``CASEBOOK_EDIT_BASE`` over it (set by CI)."""
+    URL from ``CASEBOOK_EDIT_BASE`` (set by CI) and the site's address from ``CASEBOOK_SITE_URL`` over it."""
     options = dict(configured or {})
     if os.environ.get("CASEBOOK_EDIT_BASE"):
         options["edit_base"] = os.environ["CASEBOOK_EDIT_BASE"]
+    # The published site's address (set by the publish workflow; intranet copies have none): the
+    # case pages' "cite this case" gives it instead of the address the reader happens to use.
+    if os.environ.get("CASEBOOK_SITE_URL"):
+        options["site_url"] = os.environ["CASEBOOK_SITE_URL"]
     return options
 
 
@@ -68,6 +72,7 @@ def index_files(catalog: Catalog, lang: str, options: dict) -> dict[str, bytes]:
     files = {docs_path(page, lang): text.encode("utf-8") for page, text in index_pages(catalog, lang, options)}
     page = "search/index.md"
     files[docs_path(page, lang)] = render("search.md.j2", Ctx(lang, page, catalog, options)).encode("utf-8")
+    files.update(pack.pack_pages(catalog, lang, options))  # search/pack.md: the meeting pack
     return files
 
 
@@ -82,8 +87,11 @@ def data_files(catalog: Catalog) -> dict[str, bytes]:
         "data/cases.csv": export.cases_csv(catalog),
         "data/numbers.csv": export.numbers_csv(catalog),
         "data/feed.xml": export.atom_feed(catalog, ui()["site_name"]["zh"]),
+        xlsx.XLSX_PATH: xlsx.cases_xlsx(catalog),
     }
     files.update(facets.facet_files(catalog))
+    files[pack.UI_SCRIPT] = pack.ui_script()  # the print and meeting-pack labels
+    files.update(xlsx.guide_pages(catalog))  # data/fields.md: the 字段说明 beside the downloads
     return files
 
 

@@ -56,9 +56,15 @@ def schema_check():
     return fastjsonschema.compile(_inline_refs(schema, schema.get("definitions", {})))
 
 
+# Keywords the compiled pass/fail check leaves out: the code fastjsonschema generates for them calls
+# locals() per item (a tenth of the check's time). RecordChecker.names enforces the same rules, with
+# the same messages as the full validator's (duplicates merge).
+FAST_SKIPPED = ("oneOf", "not")
+
+
 def _inline_refs(node, definitions: dict, seen: tuple[str, ...] = ()):
     """``node`` with every ``{"$ref": "#/definitions/x"}`` replaced by that definition (draft-07
-    ignores a reference's sibling keywords)."""
+    ignores a reference's sibling keywords), without the keywords in :data:`FAST_SKIPPED`."""
     if isinstance(node, list):
         return [_inline_refs(x, definitions, seen) for x in node]
     if not isinstance(node, dict):
@@ -69,13 +75,19 @@ def _inline_refs(node, definitions: dict, seen: tuple[str, ...] = ()):
         if name in seen:
             raise ValueError(f"recursive schema reference: {ref}")
         return _inline_refs(definitions[name], definitions, (*seen, name))
-    return {k: _inline_refs(v, definitions, seen) for k, v in node.items() if k != "definitions"}
+    return {
+        k: _inline_refs(v, definitions, seen) for k, v in node.items() if k != "definitions" and k not in FAST_SKIPPED
+    }
 
 
 @cache
 def _full() -> jsonschema.Draft7Validator:
     return jsonschema.Draft7Validator(_schema())
 
+
+MODEL_BOTH = "model 的 name 和 label 只能写一个：原文印出的名称写 name，编者概括的写 label"
+MODEL_NONE = "model 缺少名称：原文印出的名称写 name（照原文），原文没有名称时写 label（编者概括）"
+MEASURE_BOTH = " 的 name 和 label 只能写一个：原文印出的措施名称写 name，编者概括的写 label"
 
 _TYPE_ZH = {
     "string": "文字",
@@ -149,10 +161,10 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[Path_, str]:
         return where, f"{name} 不能是 “{err.instance}”，只能是：{opts}"
     if v == "oneOf" and where[-1:] == ("model",):
         if isinstance(err.instance, dict) and "name" in err.instance and "label" in err.instance:
-            return where, "model 的 name 和 label 只能写一个：原文印出的名称写 name，编者概括的写 label"
-        return where, "model 缺少名称：原文印出的名称写 name（照原文），原文没有名称时写 label（编者概括）"
+            return where, MODEL_BOTH
+        return where, MODEL_NONE
     if v == "not" and len(where) == 2 and where[0] == "measures":
-        return where, (f"{name} 的 name 和 label 只能写一个：原文印出的措施名称写 name，编者概括的写 label")
+        return where, f"{name}{MEASURE_BOTH}"
     if v == "minItems":
         return where, f"{name} 至少要写 {err.validator_value} 项"
     if v == "maxItems":
@@ -200,7 +212,7 @@ _NONCHARS = "\ufdd0-\ufdef" + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for 
 _BAD_CHAR = re.compile(
     f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_NONCHARS}\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c]"
 )
-_BAD_SHORT = re.compile("[\t\n]")
+_BAD_SHORT = re.compile(_BAD_CHAR.pattern[:-1] + "\t\n]")  # the same, plus newline and tab: short fields
 _LONG_TEXT = frozenset({"summary", "text", "notes", "editor_notes", "withdrawn_reason"})
 _BAD_NAMES = {
     "\n": "换行",
@@ -252,9 +264,7 @@ def guard_problems(rec: Loaded) -> list[Problem]:
                 found.append("里有网页脚本事件（如 onclick=）：只写纯文字")
         if (":" in text or "&" in text) and _JS.search(_JS_SPACE.sub("", html.unescape(text))):
             found.append("里有 javascript: 之类的脚本链接：只写纯文字")
-        bad = _BAD_CHAR.search(text)
-        if bad is None and not (where and where[-1] in _LONG_TEXT):
-            bad = _BAD_SHORT.search(text)
+        bad = (_BAD_CHAR if where and where[-1] in _LONG_TEXT else _BAD_SHORT).search(text)
         if bad is not None:
             found.append(f"里有看不见的{_bad_char_name(bad.group())}（第 {bad.start() + 1} 个字）：请删去")
         if _DIGIT_RUN.search(text):
@@ -317,13 +327,16 @@ class RecordChecker:
             self.region,
             self.sources_and_refs,
             self.figures,
+            self.indicators,
             self.english,
             self.status,
             self.identity,
+            self.names,
             self.provenance,
             self.corrections,
             self.draft,
             self.advice,
+            self.placeholders,
         ):
             try:
                 step()
@@ -509,6 +522,34 @@ class RecordChecker:
             if "low" in n and "high" in n and n["low"] > n["high"]:
                 self.add((*where, "low"), f"numbers 第{i + 1}项 low 大于 high")
 
+    def indicators(self) -> None:
+        """A figure's ``indicator`` (vocab/indicators.yaml, with the units it allows) and ``measure``
+        (which of the case's measures it supports, counted from 1)."""
+        vocab = vocabulary("indicators")
+        count = len(self.data.get("measures", []))
+        for i, n in enumerate(self.data.get("numbers", [])):
+            slug = n.get("indicator")
+            if isinstance(slug, str):
+                if slug not in vocab:
+                    self._term(("numbers", i, "indicator"), "indicators", slug)
+                else:
+                    term = vocab.get(slug)
+                    allowed = [str(u) for u in term.extra.get("units", ())]
+                    unit = n.get("unit")
+                    if isinstance(unit, str) and unit not in allowed:
+                        self.add(
+                            ("numbers", i, "indicator"),
+                            f"numbers 第{i + 1}项 单位“{unit}”不能用于指标 {slug}（{term.zh}）：这个指标的单位只能是 "
+                            f"{'、'.join(allowed)}；统计的不是这一类量时，不写 indicator",
+                        )
+            ref = n.get("measure")
+            if isinstance(ref, int) and not isinstance(ref, bool) and not 1 <= ref <= count:
+                self.add(
+                    ("numbers", i, "measure"),
+                    f"numbers 第{i + 1}项 measure 写的是 {ref}，但本案例的 measures 只有 {count} 条："
+                    f"measure 写措施的序号，从 1 数起（1–{count}）",
+                )
+
     def english(self) -> None:
         en = self.data.get("en")
         if not en or "measures" not in en:
@@ -535,6 +576,18 @@ class RecordChecker:
         target = self.data.get("replaced_by")
         if target == rid:
             self.add(("replaced_by",), "replaced_by 指向了自己：写合并或改名后的那个新案例的 id")
+
+    def names(self) -> None:
+        """A printed name or an editor's label, not both (the schema's oneOf/not, which the fast check skips)."""
+        model = self.data["model"]
+        if isinstance(model, dict):
+            if "name" in model and "label" in model:
+                self.add(("model",), MODEL_BOTH)
+            elif "name" not in model and "label" not in model:
+                self.add(("model",), MODEL_NONE)
+        for i, m in enumerate(self.data.get("measures", [])):
+            if isinstance(m, dict) and "name" in m and "label" in m:
+                self.add(("measures", i), f"{field_name(('measures', i))}{MEASURE_BOTH}")
 
     def provenance(self) -> None:
         """Inferred marks must name something that is filled in."""
@@ -602,9 +655,24 @@ class RecordChecker:
                     "只给编辑看的说明写进 editor_notes",
                 )
 
+    def placeholders(self) -> None:
+        """Warnings for text left as a placeholder (a skeleton's “x”): it passes the schema but says nothing."""
+        places: list[Path_] = [("summary",)] + [("measures", i, "text") for i in range(len(self.data["measures"]))]
+        for where in places:
+            value: Any = self.data
+            for key in where:
+                value = value[key]
+            if isinstance(value, str) and len(value.strip()) < SHORT_TEXT:
+                self.warn(
+                    where,
+                    f"{field_name(where)} 只有 {len(value.strip())} 个字：像是还没写完的占位文字，请用自己的话写完整",
+                )
+
     def warn(self, where: Path_, message: str) -> None:
         self.out.append(Problem(self.rec.path, self.rec.line(where), message, warning=True))
 
+
+SHORT_TEXT = 4  # a summary or measure text shorter than this is a placeholder (warning)
 
 _FIELD_WORD = re.compile(
     r"(?<![A-Za-z])(?:publication|actor|model\.name|model|issuer|author|inferred|printed|qualifier|"
@@ -698,11 +766,16 @@ def record_problems(rec: Loaded, divs: Divisions) -> tuple[list[Problem], bool]:
 
 
 def check(
-    records: list[Loaded], divs: Divisions, checked: list[tuple[list[Problem], bool]] | None = None
+    records: list[Loaded],
+    divs: Divisions,
+    checked: list[tuple[list[Problem], bool]] | None = None,
+    unloaded_ids: set[str] | None = None,
 ) -> list[Problem]:
     """All problems in ``records`` (already loaded), sorted by file and line.
 
     ``checked`` holds :func:`record_problems` results already computed (e.g. in worker processes).
+    ``unloaded_ids`` are the ids read from the text of records that failed to load (a YAML error):
+    links to them are not reported, the broken file is, once.
     """
     if checked is None:
         checked = [record_problems(rec, divs) for rec in records]
@@ -713,5 +786,6 @@ def check(
         if ok:
             valid.append(rec)
     known = {r.data["id"].casefold() for r in records if isinstance(r.data, dict) and isinstance(r.data.get("id"), str)}
+    known |= {i.casefold() for i in unloaded_ids or ()}
     problems.extend(cross_problems(valid, known))
     return sorted(set(problems))

@@ -26,7 +26,7 @@ ANSWERS = [
     "--topics",
     "service-stations",
     "--summary",
-    "概述",
+    "扶风县为快递员建设服务站点。",
     "--measure-topic",
     "service-stations",
     "--measure-text",

@@ -105,7 +105,8 @@ SEVERAL = "“240人、208人和80人”里有 3 个数字：一条 numbers 只�
 UNREADABLE = [
     ("很多名", "名", "“很多”里没有数字"),
     ("", "名", "没有数字"),
-    ("2000余名", "个", "写法里找不到单位“个”"),
+    ("2000余名", "个", "原文印出的单位是“名”，不是“个”：unit 写 名"),
+    ("2000余xx", "个", "写法里找不到单位“个”"),
     ("近约600个", "个", "数字前面有两个限定词“近”和“约”"),
     ("超过3家以下", "家", "限定词“超过”（more-than）和“以下”（less-than）互相矛盾"),
     ("近七八个", "个", "“七八”是区间，不能再带限定词“近”"),
@@ -164,7 +165,8 @@ def test_disagreement_messages():
         (
             "printed",
             "读不出“10秒左内”：单位“秒”后面的“左内”读不懂：单位后面的限定词只能是 "
-            "以上、有余、及以上、以内、之内、内、及以下、以下、左右、上下（vocab/qualifiers.yaml）",
+            "以上、有余、及以上、以内、之内、内、及以下、以下、左右、上下（vocab/qualifiers.yaml）；"
+            "如果“左内”是统计的对象，printed 只写到单位为止（“10秒”），“左内”写进 subject",
         )
     ]
     [(field, message)] = disagreements({"value": 2000, "printed": "2000余名"}, "个")
@@ -314,3 +316,13 @@ def test_generated_figures_agree_with_their_wording():
             printed.add(amount["printed"])
     for word in ("分钟内", "不足", "至少有", "年有余", "多达", "以下"):
         assert any(word in p for p in printed), word
+
+
+def test_a_different_printed_unit_is_named():
+    with pytest.raises(numbers.Unreadable, match="原文印出的单位是“平米”，不是“平方米”：unit 写 平米"):
+        numbers.read("120平米", "平方米")
+
+
+def test_a_noun_after_the_measure_word_is_explained():
+    with pytest.raises(numbers.Unreadable, match="printed 只写到单位为止（“3个”），“编制”写进 subject"):
+        numbers.read("3个编制", "个")

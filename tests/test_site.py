@@ -121,11 +121,14 @@ def test_index_pages_link_to_their_terms(fixture_site):
 
 def test_region_tree_counts_and_breadcrumb(fixture_site):
     tree = text_of(fixture_site / "regions/index.html")
-    # 北京市: 昌平区 (1 case) + 天通苑北街道 (1) = 2; 陕西省 1 (the withdrawn case is not counted)
-    assert re.search(r"北京市 2 昌平区 2 ", tree)
-    assert "天通苑北街道" not in tree  # towns are listed on their county's page
+    # 北京市: 昌平区 (1 case) + 天通苑北街道 (1) = 2; 陕西省 1 (the withdrawn case is not counted).
+    # The index lists provinces only (its size must not grow with the content); cities and counties
+    # are on the province's page.
+    assert re.search(r"北京市 2 ", tree) and re.search(r"陕西省 1 ", tree)
+    assert "昌平区" not in tree and "天通苑北街道" not in tree
+    assert "regions/110114.html" in links_from(fixture_site, "regions/110000.html")
     assert "regions/110114008.html" in links_from(fixture_site, "regions/110114.html")
-    assert re.search(r"陕西省 1 宝鸡市 1 扶风县 1", tree)
+    assert re.search(r"宝鸡市.*扶风县.*1", text_of(fixture_site / "regions/610000.html"))
     town = fixture_site / "regions/110114008.html"
     crumbs = links_from(fixture_site, "regions/110114008.html")
     assert {"regions/index.html", "regions/110000.html", "regions/110114.html"} <= crumbs
@@ -135,11 +138,12 @@ def test_region_tree_counts_and_breadcrumb(fixture_site):
 
 def test_figures_show_value_wording_and_change(fixture_site):
     text = text_of(fixture_site / "cases/fx-longli-drivers-home.html")
-    assert "> 2,000 亩" in text and "“2000余亩”" in text
-    assert "120,000 名" in text and "“12万名”" in text
+    # Chinese magnitudes and qualifier words as printed (casebook/casepage.py; tests/test_case_page.py)
+    assert "2000余亩" in text and "> 2,000" not in text
+    assert "12万名" in text and "120,000" not in text
     change = text_of(fixture_site / "cases/fx-tiantongyuan.html")
-    assert "变化：之前 7–8 分钟 → 之后 > 1 分钟" in change
-    assert "“从七八分钟减少到一分多钟”" in change
+    assert "7～8分钟 → 1分多钟" in change
+    assert "原文“从七八分钟减少到一分多钟”" in change
 
 
 def test_citations_mark_inferred_parts(fixture_site):
@@ -150,8 +154,8 @@ def test_citations_mark_inferred_parts(fixture_site):
 
 def test_figures_name_their_source_when_several(fixture_site):
     html = (fixture_site / "cases/fx-changping.html").read_text(encoding="utf-8")
-    assert re.search(r"“18个”</td><td></td><td><a href=\"#source-a\">", html)
-    assert re.search(r"“700多名”</td><td></td><td><a href=\"#source-b\">测试发文单位", html)
+    assert re.search(r">18个</td><td><a href=\"#source-a\">\[1\]</a>", html)
+    assert re.search(r">700多名</td><td><a href=\"#source-b\">\[2\]</a>", html)
 
 
 def test_related_cases_explicit_first(fixture_site):
@@ -188,9 +192,9 @@ def test_withdrawn_case_keeps_its_url_and_points_on(fixture_site):
 
 def test_home_counts_and_entry_points(fixture_site):
     text = text_of(fixture_site / "index.html")
-    assert "4 个案例" in text and "3 个省份" in text and "3 个县（区）" in text
+    assert "4 个案例" in text and "3 个省级地区" in text and "3 个县（区）" in text
     out = links_from(fixture_site, "index.html")
-    for index in ("regions", "groups", "topics", "models", "themes", "years", "sources", "cases"):
+    for index in ("regions", "groups", "topics", "models", "actor-levels", "themes", "years", "sources", "cases"):
         assert f"{index}/index.html" in out
     assert "cases/fx-withdrawn.html" not in out
 
@@ -279,7 +283,7 @@ def test_strict_mode_warning_also_keeps_previous_site(tmp_path):
     assert digest(out) == before
 
 
-@pytest.mark.parametrize("folder", ["groups", "topics", "models", "years", "sources", "themes"])
+@pytest.mark.parametrize("folder", ["groups", "topics", "models", "actor-levels", "years", "sources", "themes"])
 def test_every_index_type_has_pages(fixture_site, folder):
     pages = list((fixture_site / folder).glob("*.html"))
     assert len(pages) >= 2  # the index and at least one term page
