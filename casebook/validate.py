@@ -150,6 +150,11 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[Path_, str]:
             )
         if "[0-9]{4}" in str(err.validator_value):
             return where, f"{name} “{err.instance}” 不是日期：写成 2022、2022-12 或 2022-12-06"
+        if where and where[-1] == "file":
+            return where, (
+                f"{name} “{err.instance}” 要写存档原文的文件名，不带文件夹（如 002_cf7b2cf9e204f508.txt）："
+                "只能有英文字母、数字、下划线、点和连字符，不能有 / 或空格"
+            )
         if where and where[-1] in ("key", "source"):
             return (
                 where,
@@ -747,6 +752,24 @@ def cross_problems(records: list[Loaded], known_ids: set[str] | None = None) -> 
         target = rec.data.get("replaced_by")
         if target and target.casefold() not in known:
             out.append(Problem(rec.path, rec.line(("replaced_by",)), f"replaced_by “{target}” 没有这个案例"))
+    # replaced_by must lead to a case in the end: a cycle (a → b → a) would send readers round forever.
+    successor = {r.data["id"]: r.data.get("replaced_by") for r in records if r.data.get("replaced_by")}
+    for rec in records:
+        start = rec.data["id"]
+        seen = [start]
+        nxt = successor.get(start)
+        while nxt and nxt != start and nxt not in seen[1:]:
+            seen.append(nxt)
+            nxt = successor.get(nxt)
+        if nxt == start and len(seen) > 1:
+            chain = " → ".join([*seen, start])
+            out.append(
+                Problem(
+                    rec.path,
+                    rec.line(("replaced_by",)),
+                    f"replaced_by 绕成了一个圈（{chain}）：最后要指向一个未撤下的案例",
+                )
+            )
     return out
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -256,3 +257,25 @@ def test_nav_title_in_the_browser(hostile_site, serve, page):
     assert link.get_attribute("aria-label").endswith(": " + TITLE)
     nav = page.locator('.md-nav__link[href$="fx-fufeng-sanjia.html"]').first
     assert nav.text_content().strip() == TITLE
+
+
+# --- every page this milestone adds (figures views, charts, meeting pack, field guide, search data) --
+
+
+def test_no_page_or_data_file_carries_the_hostile_text_unescaped(hostile_site):
+    """The hostile records reach listings, figures views and their charts, the pack page and the
+    search data: nowhere does their text become markup (raw ``http-equiv``, a decoded ``<script>``, an
+    attribute broken out of its quotes)."""
+    raw = ['http-equiv="refresh"', "<script>", '" http-equiv', "&lt;script&gt; & 1 < 2"]
+    pages = sorted(hostile_site.rglob("*.html")) + sorted(hostile_site.rglob("*.svg"))
+    assert any("-figures" in p.name for p in pages), "the figures views were not built"
+    found = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8", errors="replace")
+        found += [f"{page.relative_to(hostile_site)}: {r}" for r in raw if r in text and r != "<script>"]
+        # a <script> the record wrote would show as its text right after the tag
+        if "<script>alert" in text or "<script>&" in text:
+            found.append(f"{page.relative_to(hostile_site)}: <script> from a record")
+    for data in sorted((hostile_site / "search").rglob("*.json")):
+        json.loads(data.read_text(encoding="utf-8"))  # record text stays inside JSON strings
+    assert found == []

@@ -576,3 +576,27 @@ def test_a_placeholder_summary_is_a_warning(tmp_path):
         f"{display_path(path)}:{line_of(text, 'summary:')}: 提示：summary 只有 1 个字：像是还没写完的占位文字，请用自己的话写完整"
         in found
     )
+
+
+def test_replaced_by_in_a_cycle_is_reported(tmp_path):
+    a = BASE.replace(
+        "added: 2026-11-04", "added: 2026-11-04\nstatus: withdrawn\nwithdrawn_reason: 合并\nreplaced_by: fx-fufeng-b"
+    )
+    b = a.replace("id: fx-fufeng-sanjia", "id: fx-fufeng-b").replace(
+        "replaced_by: fx-fufeng-b", "replaced_by: fx-fufeng-sanjia"
+    )
+    b = b.replace("  name: “三家”工程", "  name: “三家”工程二")
+    pa = write(tmp_path, a)
+    write(tmp_path, b, name="fx-fufeng-b")
+    _, problems = check_paths([tmp_path / "cases"])
+    expected = (
+        f"{display_path(pa)}:{line_of(a, 'replaced_by:')}: "
+        "replaced_by 绕成了一个圈（fx-fufeng-sanjia → fx-fufeng-b → fx-fufeng-sanjia）：最后要指向一个未撤下的案例"
+    )
+    assert expected in [str(p) for p in problems]
+
+
+def test_a_path_in_file_is_explained(tmp_path):
+    text = BASE.replace("    issue: 第21期", "    issue: 第21期\n    file: ../shared/sources/x.txt")
+    path = write(tmp_path, text)
+    assert any("要写存档原文的文件名，不带文件夹" in p for p in problems_for(path))
