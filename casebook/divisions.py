@@ -14,7 +14,6 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from pypinyin import lazy_pinyin
 
 from .paths import DATA, divisions_dir
 
@@ -152,6 +151,8 @@ def pinyin_word(text: str) -> str:
         if not _HAN_RUN.fullmatch(part):
             out.append(part.replace("（", " (").replace("）", ") ").replace("  ", " "))
             continue
+        from pypinyin import lazy_pinyin  # imported on first use: half a second, and the drafter never needs it
+
         syllables = lazy_pinyin(part, v_to_u=True)
         if len(syllables) == len(part):  # one syllable a character (a rare character may have none)
             syllables = [readings.get(ch, syl) for ch, syl in zip(part, syllables, strict=True)]

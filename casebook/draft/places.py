@@ -21,32 +21,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from ..divisions import PARENT_LEVEL, Division, DivisionsMissing
 from ..paths import divisions_dir
 from ..verify import _AUTONOMOUS, place_names
 from .rules import rules, words
-
-# casebook.divisions imports pypinyin (half a second): the drafter keeps its own small unit type, with
-# the same fields, and the same placeholder city names (a test checks they agree with divisions.py).
-PLACEHOLDER_CITIES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
-
-
-class DivisionsMissing(RuntimeError):
-    """The dataset is not installed."""
-
-
-@dataclass(frozen=True)
-class Division:
-    """One unit of the dataset: code (6, 9 or 12 digits), name, level and parent code."""
-
-    code: str
-    name: str
-    level: str
-    parent: str | None
-
-    @property
-    def placeholder(self) -> bool:
-        return self.level == "city" and self.name in PLACEHOLDER_CITIES
-
 
 _PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
 _VILLAGE_SUFFIXES = (
@@ -57,7 +35,6 @@ _VILLAGE_SUFFIXES = (
     ("村委会", "村"),
     ("居委会", "社区"),
 )
-_PARENT = {"city": "province", "county": "city", "town": "county", "village": "town"}
 DEPTH = {"province": 0, "city": 1, "county": 2, "town": 3, "village": 4}
 
 
@@ -144,9 +121,9 @@ class Gazetteer:
         return unit
 
     def parent(self, unit: Division) -> Division | None:
-        if unit.level not in _PARENT or not unit.parent:
+        if unit.level not in PARENT_LEVEL or not unit.parent:
             return None
-        return self.get(unit.parent, _PARENT[unit.level])
+        return self.get(unit.parent, PARENT_LEVEL[unit.level])
 
     def chain(self, unit: Division) -> list[Division]:
         """Province → … → ``unit``, leaving out placeholder cities (市辖区, 省直辖县级行政区划)."""
