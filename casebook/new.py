@@ -22,7 +22,7 @@ from .divisions import LEVELS, PARENT_LEVEL, Division, divisions
 from .load import load_text
 from .paths import SCHEMA, TEMPLATES
 from .problems import errors
-from .validate import field_name, record_problems
+from .validate import date_ok, field_name, record_problems
 from .vocab import province_by_code, vocabulary
 
 QUESTIONS = [
@@ -137,14 +137,8 @@ def id_problem(case_id: str) -> str | None:
 
 def date_problem(text: str) -> str | None:
     """Why ``text`` cannot be the date a case was added (YYYY-MM-DD, a real day), or None."""
-    if _DAY.fullmatch(text):
-        try:
-            day = dt.date.fromisoformat(text)
-        except ValueError:
-            pass
-        else:
-            if 1900 <= day.year <= 2100:
-                return None
+    if _DAY.fullmatch(text) and date_ok(text):  # a full date; the checker's own test of a real day
+        return None
     shown = json.dumps(text[:40], ensure_ascii=False)
     return f"收录日期 {shown} 不合格式：应写成 YYYY-MM-DD（如 2026-11-23），且是真实的日期"
 

@@ -293,7 +293,8 @@ _DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{2,63}")
 
 
-def _date_ok(text: str) -> bool:
+def date_ok(text: str) -> bool:
+    """Whether ``text`` is a real date written 2022, 2022-12 or 2022-12-06 (years 1900–2100)."""
     # fullmatch with [0-9]: Python's \d and int() accept any Unicode digit (２０２２, ٢٠٢٢) and
     # $ matches before a trailing newline; editors' IDEs (ECMAScript) would disagree.
     if not _DATE.fullmatch(text):
@@ -364,7 +365,7 @@ class RecordChecker:
             value: Any = d
             for key in where:
                 value = value[key]
-            if isinstance(value, str) and not _date_ok(value):
+            if isinstance(value, str) and not date_ok(value):
                 if value != value.strip():
                     self.add(where, f"{field_name(where)} “{value.strip()}” 前后有换行或空格：只写日期本身")
                 elif not value.isascii():
