@@ -77,14 +77,11 @@ class LinkResult:
 
 
 def record_files(paths: Iterable[Path]) -> list[Path]:
-    """Every ``*.yaml``/``*.yml`` file under ``paths`` (files are taken as given), sorted."""
-    found: set[Path] = set()
-    for p in paths:
-        if p.is_dir():
-            found.update(q for q in p.rglob("*.y*ml") if q.is_file() and q.suffix in (".yaml", ".yml"))
-        else:
-            found.add(p)
-    return sorted(found)
+    """The record files under ``paths``, found as the checker and the build find them (links and
+    other entries it reports are refused by :func:`load_file` without being read)."""
+    from .check import find_records
+
+    return find_records(paths)
 
 
 def _shown(p: Path) -> str:
