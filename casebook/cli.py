@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -31,7 +32,17 @@ def _check(args: argparse.Namespace) -> int:
 def _generate(args: argparse.Namespace) -> int:
     from .generate import generate
 
-    n = generate(args.count, Path(args.out), seed=args.seed)
+    if not re.fullmatch(r"[a-z][a-z0-9]{0,11}", args.prefix):
+        print(f"--prefix “{args.prefix}” 不合格式：小写字母开头，只用小写字母和数字，最多 12 个字符", file=sys.stderr)
+        return 2
+    try:
+        n = generate(args.count, Path(args.out), seed=args.seed, prefix=args.prefix)
+    except FileExistsError as exc:
+        print(
+            f"{exc.filename} 已经存在：casebook generate 不覆盖已有文件，请换一个 --prefix 或输出文件夹",
+            file=sys.stderr,
+        )
+        return 1
     print(f"已生成 {n} 个案例记录到 {args.out}")
     return 0
 
@@ -115,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("count", type=int)
     p.add_argument("out", help="输出文件夹（其下按省份分文件夹）")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--prefix", default="gen", help="id 的前缀（默认 gen：gen-<省份>-00001）")
     p.set_defaults(func=_generate)
 
     p = sub.add_parser("new", help="新建一个案例记录骨架（缺的答案会逐项询问）")

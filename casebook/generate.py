@@ -156,8 +156,10 @@ def _worded_figure(rng: random.Random, subject: str, unit: str) -> dict:
     return {"subject": subject, "value": v, "qualifier": "less-than", "unit": unit, "printed": f"{v}{unit}以下"}
 
 
-def generate(count: int, out: Path, seed: int = 1) -> int:
-    """Write ``count`` valid records under ``out/<province>/``; returns the number written."""
+def generate(count: int, out: Path, seed: int = 1, prefix: str = "gen") -> int:
+    """Write ``count`` valid records under ``out/<province>/`` with ids ``<prefix>-<province>-<n>``;
+    returns the number written. An existing file is never overwritten (FileExistsError): the output
+    may be a real cases/ folder."""
     rng = random.Random(seed)
     pool = _pool()
     divs = divisions()
@@ -186,7 +188,7 @@ def generate(count: int, out: Path, seed: int = 1) -> int:
         if towns and rng.random() < 0.3:
             town = rng.choice(towns)
             region["town"] = {"name": town.name, "code": town.code}
-        cid = f"gen-{term.slug}-{i:05d}"
+        cid = f"{prefix}-{term.slug}-{i:05d}"
         model = rng.choice(pool["model"])
         key = (tuple(v["code"] for v in region.values()), model)
         n = 1
@@ -249,7 +251,8 @@ def generate(count: int, out: Path, seed: int = 1) -> int:
         path = folder / f"{cid}.yaml"
         schema = os.path.relpath(SCHEMA, folder).replace(os.sep, "/")
         body = yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=1000)
-        path.write_text(f"# yaml-language-server: $schema={schema}\n{body}", encoding="utf-8")
+        with open(path, "x", encoding="utf-8") as fh:  # never over a record that is there
+            fh.write(f"# yaml-language-server: $schema={schema}\n{body}")
         ids.append(cid)
         written += 1
     return written

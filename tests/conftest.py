@@ -43,6 +43,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CORPUS = Path(__file__).resolve().parent / "corpus" / "cases"  # frozen records: test data, not content
 CONTENT = ROOT / "cases"  # the editors' records: read only by the content-level tests (test_content.py)
 GROWTH = 40  # records generated into the grown project
+GROWTH_PREFIX = "growth"  # their ids: growth-<province>-n, apart from any id an editor (or a test run) gave
 EPOCH = "1767225600"
 CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -162,7 +163,7 @@ def content_env(work: Path) -> dict[str, str]:
 
 def make_content_project(folder: Path, records: Path, generated: int = 0, search: bool = True) -> None:
     """Copy the project into ``folder/project`` with ``records`` as its cases/, add ``generated``
-    records (``casebook generate``, ids gen-…, into the province folders of cases/), then check and
+    records (``casebook generate``, ids growth-…, into the province folders of cases/), then check and
     build there. The results are kept in ``folder/steps.json`` (see :func:`load_content_project`)."""
     work = project_copy(folder / "project")
     shutil.rmtree(work / "cases")
@@ -170,7 +171,7 @@ def make_content_project(folder: Path, records: Path, generated: int = 0, search
     env = content_env(work)
     commands = {"check": ["check"], "build": ["build"] if search else ["build", "--no-search"]}
     if generated:
-        commands = {"generate": ["generate", str(generated), "cases"], **commands}
+        commands = {"generate": ["generate", str(generated), "cases", "--prefix", GROWTH_PREFIX], **commands}
     steps = {}
     for name, args in commands.items():
         start = time.monotonic()

@@ -5,7 +5,7 @@ with the documented commands as CI runs them:
 
 * ``cases``: a snapshot of cases/ as the editors left it;
 * ``cases + generated`` (the growth test): the same records plus ``GROWTH`` valid records made by
-  ``casebook generate`` (ids gen-…) in the province folders of cases/ — adding valid cases must
+  ``casebook generate`` (ids growth-…) in the province folders of cases/ — adding valid cases must
   never turn CI red.
 
 Nothing here names a case, counts pages or expects a search answer: those are behaviour, tested on
@@ -31,7 +31,7 @@ import yaml
 
 from casebook.export import FEED_SIZE, csv_record_text
 
-from .conftest import GROWTH, ContentProject
+from .conftest import GROWTH, GROWTH_PREFIX, ContentProject
 from .test_site import all_pages, parse, target
 
 MAX_PAGE = 30 * 1024  # bytes, every HTML page of both languages
@@ -67,7 +67,7 @@ def test_growth_adds_generated_records(grown_project, content_project):
     generate = grown_project.steps["generate"]
     assert generate.returncode == 0, str(generate)
     added = set(records(grown_project)) - set(records(content_project))
-    assert len(added) == GROWTH and all(i.startswith("gen-") for i in added)
+    assert len(added) == GROWTH and all(i.startswith(GROWTH_PREFIX + "-") for i in added)
     assert not list(grown_project.cases.glob("*.yaml"))  # in the province folders, as editors add them
 
 
@@ -128,8 +128,8 @@ def sample_pages(project: ContentProject) -> list[str]:
     generated, in the grown project), in both languages; the 404 page."""
     ids = sorted(records(project))
     picked = ids[:: max(1, len(ids) // 3)][:3]
-    if project.name != "cases" and not any(i.startswith("gen-") for i in picked):
-        picked[-1] = next(i for i in ids if i.startswith("gen-"))
+    if project.name != "cases" and not any(i.startswith(GROWTH_PREFIX + "-") for i in picked):
+        picked[-1] = next(i for i in ids if i.startswith(GROWTH_PREFIX + "-"))
     pages = ["index.html", "cases/index.html", "search/index.html", *(f"cases/{cid}.html" for cid in picked)]
     return ["404.html"] + [lang + p for lang in ("", "en/") for p in pages]
 
