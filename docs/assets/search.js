@@ -769,6 +769,10 @@
     this.renderEmpty();
     this.root.setAttribute("data-cb-query", this.state.q);
     this.root.setAttribute("data-cb-state", "done");
+    // For other scripts on the page (the figures view of the result): the cases shown, in order,
+    // as indexes into facets.json's rows ("facets order") and as case ids.
+    var detail = { query: this.state.q, rows: this.matches.slice(), ids: this.matches.map(function (i) { return d.rows[i][0]; }) };
+    this.root.dispatchEvent(new CustomEvent("cb:results", { bubbles: true, detail: detail }));
   };
 
   SearchPage.prototype.renderResults = function (upto) {
