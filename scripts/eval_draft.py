@@ -1,18 +1,20 @@
 """Evaluate `casebook draft` against the gold records (tests/gold/cases) over ../shared/sources.
 
-    .venv/bin/python scripts/eval_draft.py [--sources DIR]
+    .venv/bin/python scripts/eval_draft.py [--sources DIR] [--leftovers]
 
-Prints the table that docs-notes/draft.md shows, then what each source missed. The logic is in
-casebook/draft/evaluate.py.
+Prints the table that docs-notes/draft.md shows, then what each source missed; with --leftovers also
+what `casebook check` still reports on every draft once its marks are removed (the "confirm
+everything, change nothing else" table). The logic is in casebook/draft/evaluate.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
-from casebook.draft.evaluate import evaluate, misses, table
+from casebook.draft.evaluate import evaluate, leftovers, leftovers_table, misses, table
 from casebook.paths import project_root
 from casebook.verify import default_sources_dir
 
@@ -21,6 +23,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sources", default=str(default_sources_dir()))
     parser.add_argument("--gold", default=str(project_root() / "tests" / "gold" / "cases"))
+    parser.add_argument("--leftovers", action="store_true", help="also check every draft with its marks removed")
     args = parser.parse_args()
     sources = Path(args.sources)
     if not sources.is_dir():
@@ -30,6 +33,10 @@ def main() -> int:
     print(table(result))
     print()
     print(misses(result))
+    if args.leftovers:
+        with tempfile.TemporaryDirectory() as tmp:
+            print()
+            print(leftovers_table(leftovers(sources, Path(tmp))))
     return 0
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from casebook.draft.evaluate import THRESHOLDS, evaluate, strip_confirm
+from casebook.draft.evaluate import THRESHOLDS, evaluate, leftovers_table, strip_confirm
 from casebook.paths import project_root
 from casebook.verify import default_sources_dir
 
@@ -10,7 +10,7 @@ SOURCES = default_sources_dir()
 GOLD = project_root() / "tests" / "gold" / "cases"
 # Where a threshold is not met, the figure reached (docs-notes/draft.md says why). A change that does
 # better should lower nothing here; one that does worse fails.
-SHORT_OF = {("002", "practices_found"): 14 / 16}
+SHORT_OF: dict[tuple[str, str], float] = {}
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +48,13 @@ def test_leave_one_source_out_totals(result):
 def test_strip_confirm_changes_nothing_else():
     text = 'id: x\nstatus: draft\nconfirm:\n  - "a"\n  - "b"\n# 标题\ntitle:\n'
     assert strip_confirm(text) == "id: x\n# 标题\ntitle:\n"
+
+
+def test_leftovers_table_names_empty_fields_and_counts_anything_else():
+    found = {
+        "a.yaml": ["title 还没有填写", "measures 第1项 text 还没有填写", "measures 第2项 text 还没有填写"],
+        "b.yaml": ["title 还没有填写", "region city code 不在行政区划数据里"],
+    }
+    text = leftovers_table(found)
+    assert "| a.yaml | 3 | measures[].text ×2、title |" in text
+    assert "errors other than an empty field: 1." in text and "title 2" in text

@@ -58,8 +58,11 @@ class Draft:
 
 
 def _actor(p: Practice) -> Actor | None:
-    """Who acted, when the article says so: the practice's place, or a body named after it (…党工委),
-    opening a clause and followed by an action verb (龙里县创新……, 朝阳区八里庄街道党工委统筹……)."""
+    """Who acted, when the article says so: the enterprise a practice was cut on, when it opens a
+    paragraph with an action verb (货拉拉将……); else the practice's place, or a body named after it
+    (…党工委), opening a clause and followed by an action verb (龙里县创新……, 朝阳区八里庄街道党工委统筹……)."""
+    if p.unit is not None and p.unit_acts is not None:  # 货拉拉将……: the enterprise the practice is cut on
+        return Actor(p.unit, "enterprise", p.unit_acts)
     verbs = "|".join(map(re.escape, words("actor_verbs")))
     suffixes = "|".join(map(re.escape, words("actor_suffixes")))
     ids = {id(b) for b in p.paragraphs}
@@ -119,6 +122,11 @@ def draft_text(text: str) -> list[Draft]:
                 theme=theme(body, gs),
                 notes=list(p.notes),
             )
+            if p.unit is not None and p.parent is not None:
+                d.notes.append(
+                    f"原文第{p.unit_line}行起写的是“{p.unit}”的做法，按实施单位与{p.place.name}的其他段落"
+                    "分开起草；如果属于同一个做法，请合并"
+                )
             for form, units in p.ambiguous:
                 d.notes.append(
                     f"“{form}”可能指 " + "、".join(f"{u.name}（{u.code}）" for u in units) + "，没有据此定地区"

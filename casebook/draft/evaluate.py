@@ -30,7 +30,7 @@ from .write import MAX_MEASURES
 RULES_FROM: dict[str, set[str]] = {
     "000": {"drill", "lede-merge", "province-short-half", "before-retry"},
     "001": {"enumeration", "role-opener", "name-frames"},
-    "002": {"continuers", "implied-units", "byline-weight", "er-half"},
+    "002": {"continuers", "implied-units", "byline-weight", "er-half", "unit-openers", "shared-name-lede"},
     "004": {"verb-pair"},
 }
 THRESHOLDS = {"figures_right": 0.9, "practices_found": 0.9, "names_found": 0.8, "false_figures": 0.2}
@@ -265,3 +265,43 @@ def leftover_kinds(found: dict[str, list[str]]) -> Counter[str]:
             seen.add(field if "还没有填写" in m or "不能是空的" in m else f"其他：{m}")
         kinds.update(seen)
     return kinds
+
+
+def _empty_field(message: str) -> str | None:
+    """``measures 第1项 text 还没有填写`` → ``measures[].text``; None for any other message."""
+    for mark in ("还没有填写", "不能是空的"):
+        if mark in message:
+            out: list[str] = []
+            for part in message.split(mark)[0].split():
+                if re.fullmatch(r"第\d+项", part) and out:
+                    out[-1] += "[]"
+                else:
+                    out.append(part)
+            return ".".join(out)
+    return None
+
+
+def leftovers_table(found: dict[str, list[str]]) -> str:
+    """The leftovers as docs-notes/draft.md shows them: per draft, the errors left and the fields left
+    empty; then how many drafts are left with each empty field."""
+    rows = ["| draft | errors left | fields left empty (all “还没有填写”) |", "|---|---|---|"]
+    others = 0
+    per_field: Counter[str] = Counter()
+    for name in sorted(found):
+        fields: Counter[str] = Counter()
+        for m in found[name]:
+            f = _empty_field(m)
+            if f is None:
+                others += 1
+                fields[f"其他：{m}"] += 1
+            else:
+                fields[f] += 1
+        per_field.update(set(fields))
+        cells = "、".join(f + (f" ×{n}" if n > 1 else "") for f, n in sorted(fields.items()))
+        rows.append(f"| {name} | {len(found[name])} | {cells} |")
+    summary = "、".join(f"{f} {n}" for f, n in sorted(per_field.items(), key=lambda x: (-x[1], x[0])))
+    rows += [
+        "",
+        f"{len(found)} drafts; errors other than an empty field: {others}. Drafts left with each empty field: {summary}",
+    ]
+    return "\n".join(rows)

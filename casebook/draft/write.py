@@ -2,7 +2,8 @@
 
 A file is never overwritten (opened with "x"); ids follow the schema's id pattern (the one
 ``casebook new`` checks) and never repeat an id already used under the cases folder; a practice
-already recorded from the same source file at the same place is reported, not drafted again.
+already recorded from the same source file at the same place (and, for a practice drafted on an
+enterprise, with that enterprise as actor) is reported, not drafted again.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import yaml
 from ..paths import SCHEMA, TEMPLATES
 from ..vocab import province_by_code
 from .drafts import Draft
-from .places import DEPTH
+from .places import DEPTH, gazetteer
 from .rules import words
 
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
@@ -79,10 +80,10 @@ class Written:
     already: str | None = None  # id of the record that already holds this practice
 
 
-def _existing(cases_dir: Path, file_name: str) -> tuple[set[str], dict[str, str]]:
-    """Ids used under ``cases_dir``, and place code → id of the records citing ``file_name``."""
+def _existing(cases_dir: Path, file_name: str) -> tuple[set[str], dict[str, list[tuple[str, str]]]]:
+    """Ids used under ``cases_dir``, and place code → (id, actor name) of the records citing ``file_name``."""
     ids: set[str] = set()
-    placed: dict[str, str] = {}
+    placed: dict[str, list[tuple[str, str]]] = {}
     if not cases_dir.is_dir():
         return ids, placed
     for path in sorted(cases_dir.rglob("*.yaml")):
@@ -105,8 +106,31 @@ def _existing(cases_dir: Path, file_name: str) -> tuple[set[str], dict[str, str]
             continue
         levels = sorted((k for k, v in data["region"].items() if isinstance(v, dict) and k in DEPTH), key=DEPTH.get)
         if levels:
-            placed[str(data["region"][levels[-1]].get("code"))] = str(data.get("id") or path.stem)
+            actor = data.get("actor")
+            name = str(actor.get("name") or "") if isinstance(actor, dict) else ""
+            placed.setdefault(str(data["region"][levels[-1]].get("code")), []).append(
+                (str(data.get("id") or path.stem), name)
+            )
     return ids, placed
+
+
+def _recorded(d: Draft, drafts: list[Draft], placed: dict[str, list[tuple[str, str]]], taken: set[str]) -> str | None:
+    """The id of a record that already holds ``d``: one at the same place citing the same file — for a
+    practice drafted on an enterprise (``practice.unit``), one whose actor is that enterprise; for the
+    place's own practice, one whose actor is none of the enterprises drafted there."""
+    forms = gazetteer().forms
+
+    def same(unit: str, actor: str) -> bool:  # 货拉拉 ~ 深圳依时货拉拉科技有限公司; 深圳市 is a place, not a unit
+        return bool(actor) and (unit in actor or (actor in unit and actor not in forms))
+
+    units = [x.practice.unit for x in drafts if x.place.code == d.place.code and x.practice.unit]
+    for rid, actor in placed.get(d.place.code, []):
+        if rid in taken:
+            continue
+        unit = d.practice.unit
+        if (unit is not None and same(unit, actor)) or (unit is None and not any(same(u, actor) for u in units)):
+            return rid
+    return None
 
 
 def render(d: Draft, case_id: str, file_name: str, key: str, added: str, folder: Path) -> tuple[str, int]:
@@ -229,9 +253,12 @@ def write_drafts(
     added = added or dt.date.today().isoformat()
     ids, placed = _existing(cases_dir, file_name)
     out: list[Written] = []
+    taken: set[str] = set()
     for d in drafts:
-        if d.place.code in placed:
-            out.append(Written(None, d, placed[d.place.code], already=placed[d.place.code]))
+        recorded = _recorded(d, drafts, placed, taken)
+        if recorded is not None:
+            taken.add(recorded)
+            out.append(Written(None, d, recorded, already=recorded))
             continue
         base = f"{key}-{d.place.code}".lower().replace("_", "-")
         case_id, n = base, 2
