@@ -1,10 +1,12 @@
 """The meeting pack (issue 15 §6): its page in each language and the labels its script uses.
 
 The page (``search/pack.md`` → ``search/pack.html``, ``en/search/pack.html``) is an empty frame:
-docs/assets/pack.js reads the chosen case ids from ``?ids=a,b,c`` and fetches each case page (same
-origin, relative URLs) to copy its summary, measures, figures and citations in. The labels the
-script needs on every page (the print header, the tick boxes, the pack button) are written once to
-``data/pack-ui.js`` from casebook/data/ui.yaml, so no case page grows by more than a script tag.
+docs/assets/pack.js reads the chosen case ids from ``?ids=a,b,c`` (or the stored choice), loads each
+case page (relative URL) in a hidden frame, and builds the pack from what the framed page posts back
+(its summary, measures, figures and citations, as plain data): this works from disk (file://) as
+from a server. The labels the script needs on every page (the print header, the tick boxes, the
+pack button) are written once to ``data/pack-ui.js`` from casebook/data/ui.yaml, so no case page
+grows by more than a script tag.
 See docs-notes/print.md.
 """
 

@@ -1,15 +1,17 @@
 /* Print header and meeting pack (issue 15 §6; docs-notes/print.md).
  *
- * Every page: a header shown only in print (archive name, this page's address, the record id on a
- * case page, the date printed), filled in by the browser. Listings and search results: a tick box
- * on each case ("add to meeting pack"), the choice kept in localStorage (at most 30), and a bar with
- * the pack link, "add this page's cases" and "print this page". The pack page (search/pack.html):
- * reads ?ids=a,b,c and fetches each case page to copy its summary, measures, figures and
- * citations in, one case a printed page. Labels come from data/pack-ui.js (casebook/pack.py).
- * Text from pages is moved as DOM nodes or set with textContent; nothing goes through innerHTML.
+ * Every page: a header shown only in print (archive name, address, record id, date printed).
+ * Listings and search results: tick boxes, the choice in localStorage (at most 30), a pack bar.
+ * The pack page (search/pack.html, ?ids=a,b,c) loads each case page in a hidden frame
+ * (#cb-pack-<token>); there this script answers with the pieces the pack needs as plain data by
+ * postMessage, which works from disk (file://) and from a server alike. The pack takes an answer
+ * only from its own frame with that frame's token and rebuilds it from allowed tags and attributes.
+ * Text is set as text; nothing goes through innerHTML or an HTML parser.
  */
 (function () {
   "use strict";
+  var framed = /^#cb-pack-(\w{8,64})$/.exec(location.hash);
+  if (framed && window.parent !== window) { answer(framed[1]); return; }
   var UI = window.cbPackUi;
   if (!UI) return;
   var lang = (document.documentElement.getAttribute("lang") || "zh").slice(0, 2) === "en" ? "en" : "zh";
@@ -17,6 +19,9 @@
   var MAX = UI.max || 30;
   var KEY = "cb-pack";
   var CASE_RE = /\/cases\/([^\/?#]+)\.html$/;
+  // what the pack keeps of a frame's answer (build); no ids: they would repeat from case to case
+  var TAGS = /^(a|abbr|b|bdi|blockquote|br|caption|cite|code|col|colgroup|dd|div|dl|dt|em|footer|h[3-6]|i|li|ol|p|q|section|small|span|strong|sub|sup|table|tbody|td|tfoot|th|thead|time|tr|ul)$/;
+  var ATTRS = ["class", "lang", "dir", "title", "scope", "colspan", "rowspan", "datetime"];
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -52,6 +57,7 @@
   }
 
   // --- print header --------------------------------------------------------------------------
+  var packPage = document.getElementById("cb-pack");
   var head = el("div", "cb-printhead");
   head.setAttribute("aria-hidden", "true");
   function fillHead() {
@@ -60,7 +66,8 @@
     var id = document.querySelector(".cb-case-head") ? caseId(location.pathname) : null;
     if (id) head.appendChild(el("span", "cb-printhead__id", T.print_record_id + (lang === "zh" ? "：" : ": ") + id));
     head.appendChild(el("span", "cb-printhead__date", T.print_date + (lang === "zh" ? "：" : ": ") + today()));
-    head.appendChild(el("span", "cb-printhead__url", location.href.split("#")[0]));
+    // the pack's own address without its list of ids (each case gives its address)
+    head.appendChild(el("span", "cb-printhead__url", location.href.split(packPage ? /[?#]/ : "#")[0]));
   }
   fillHead();
   document.body.appendChild(head);
@@ -75,7 +82,6 @@
   }
   function save(ids) { try { localStorage.setItem(KEY, JSON.stringify(ids)); } catch (e) { /* private mode */ } }
 
-  var packPage = document.getElementById("cb-pack");
   if (packPage) { buildPack(packPage); return; }
 
   var bar = null, link, addPage, note;
@@ -163,7 +169,51 @@
   }
   window.addEventListener("storage", function (e) { if (e.key === KEY) refresh(); });
 
+  // --- a case page framed by the pack: answers its parent's request with the frame's token ---
+  // (on a server only a parent of the same origin gets it; from disk there is no origin to name)
+  function answer(token) {
+    window.addEventListener("message", function (e) {
+      if (e.source !== window.parent || !e.data || e.data.cbPack !== token) return;
+      var h1 = document.querySelector(".cb-case-head h1");
+      var crumb = document.querySelector(".cb-case-head .cb-breadcrumb");
+      var parts = [];
+      if (h1) [".cb-summary", ".cb-measures", ".cb-numbers", ".cb-sources", ".cb-cite"].forEach(function (sel) {
+        var block = document.querySelector(sel);
+        if (!block) return;
+        var h = block.previousElementSibling;
+        parts.push({ head: h && h.tagName === "H2" && h.firstChild ? h.firstChild.textContent.trim() : "", tree: tree(block) });
+      });
+      window.parent.postMessage({
+        cbPack: token, title: h1 ? h1.textContent.trim() : "", lang: h1 && h1.getAttribute("lang") || "",
+        place: crumb ? crumb.textContent.replace(/\s+/g, " ").trim() : "", parts: parts
+      }, /^https?:$/.test(location.protocol) ? location.origin : "*");
+    });
+  }
+  // an element as data: [tag, {attributes}, [children]], text as strings, links absolute
+  function tree(n) {
+    if (n.nodeType === 3) return n.nodeValue;
+    if (n.nodeType !== 1 || n.matches("button, script, style, .cb-copied")) return "";
+    var attrs = {}, kids = [];
+    for (var i = 0; i < n.attributes.length; i++) attrs[n.attributes[i].name] = n.attributes[i].value;
+    if (n.tagName === "A") attrs.href = n.href;
+    for (var c = n.firstChild; c; c = c.nextSibling) kids.push(tree(c));
+    return [n.tagName.toLowerCase(), attrs, kids];
+  }
+
   // --- the pack page -------------------------------------------------------------------------
+  // an answer back into elements: allowed tags (others give their content only) and attributes
+  function build(t, depth) {
+    if (typeof t === "string") return document.createTextNode(t);
+    var frag = document.createDocumentFragment();
+    if (!Array.isArray(t) || depth > 40) return frag;
+    var e = typeof t[0] === "string" && TAGS.test(t[0]) ? document.createElement(t[0]) : frag;
+    var a = t[1] && typeof t[1] === "object" ? t[1] : {};
+    if (e !== frag) ATTRS.forEach(function (k) { if (typeof a[k] === "string") e.setAttribute(k, a[k]); });
+    if (t[0] === "a" && typeof a.href === "string" && /^(https?|file):/i.test(a.href)) e.setAttribute("href", a.href);
+    (Array.isArray(t[2]) ? t[2] : []).forEach(function (c) { e.appendChild(build(c, depth + 1)); });
+    return e;
+  }
+
   function buildPack(root) {
     var status = document.getElementById("cb-pack-status");
     var toc = document.getElementById("cb-pack-toc");
@@ -173,81 +223,85 @@
     printBtn.addEventListener("click", function () { window.print(); });
     var param = new URLSearchParams(location.search).get("ids");
     var ids = (param ? param.split(",") : load()).map(function (s) { return s.trim(); })
-      .filter(function (s, i, all) { return s && all.indexOf(s) === i; }).slice(0, MAX);
+      .filter(function (s, i, all) { return /^[\w-]{1,120}$/.test(s) && all.indexOf(s) === i; }).slice(0, MAX);
     if (!ids.length) { status.textContent = T.pack_empty; return; }
-    if (location.protocol === "file:") { status.textContent = T.pack_needs_server; return; }
     status.textContent = T.pack_loading;
     var base = new URL("../cases/", location.href);
-    Promise.all(ids.map(function (id) {
-      var url = new URL(encodeURIComponent(id) + ".html", base).href;
-      return fetch(url).then(function (r) {
-        if (!r.ok) throw new Error(String(r.status));
-        return r.text();
-      }).then(function (html) {
-        return { id: id, url: url, doc: new DOMParser().parseFromString(html, "text/html") };
-      }, function () { return { id: id, url: url, doc: null }; });
-    })).then(function (got) {
-      var n = 0;
-      got.forEach(function (g, i) {
-        var sec = el("section", "cb-pack__case");
-        sec.id = "pack-" + (i + 1);
-        var h1 = g.doc && g.doc.querySelector(".cb-case-head h1");
-        var title = h1 ? h1.textContent : g.id;
-        var h = el("h2", "cb-pack__title", (i + 1) + ". " + title);
-        if (h1 && h1.getAttribute("lang")) h.setAttribute("lang", h1.getAttribute("lang"));
-        sec.appendChild(h);
-        var li = el("li");
-        var a = el("a", null, title);
-        a.href = "#" + sec.id;
-        li.appendChild(a);
-        list.appendChild(li);
-        var meta = el("p", "cb-pack__meta");
-        meta.appendChild(el("span", null, T.print_record_id + (lang === "zh" ? "：" : ": ") + g.id));
-        meta.appendChild(document.createTextNode(" · "));
-        var link = el("a", null, g.url);
-        link.href = g.url;
-        meta.appendChild(link);
-        sec.appendChild(meta);
-        if (!g.doc || !h1) {
-          sec.appendChild(el("p", "cb-notice", T.pack_failed + g.id));
-        } else {
-          n++;
-          var crumb = g.doc.querySelector(".cb-case-head .cb-breadcrumb");
-          if (crumb) sec.appendChild(el("p", "cb-pack__place", crumb.textContent.replace(/\s+/g, " ").trim()));
-          [".cb-summary", ".cb-measures", ".cb-numbers", ".cb-sources", ".cb-cite"].forEach(function (sel) {
-            var block = g.doc.querySelector(sel);
-            if (!block) return;
-            var head2 = block.previousElementSibling;
-            if (head2 && head2.tagName === "H2") {
-              var h3 = el("h3", "cb-pack__section", head2.firstChild ? head2.firstChild.textContent.trim() : "");
-              sec.appendChild(h3);
-            }
-            sec.appendChild(adopt(block, g.url));
-          });
-        }
-        holder.appendChild(sec);
-      });
-      toc.hidden = false;
-      printBtn.hidden = false;
-      status.textContent = fill(T.pack_ready, n);
-      root.setAttribute("data-cb-state", "done");
+    var to = /^https?:$/.test(location.protocol) ? location.origin : "*";
+    var salt = Math.random().toString(36).slice(2) + Date.now().toString(36);
+    var n = 0, left = ids.length, next = 0, busy = 0;
+    var jobs = ids.map(function (id, i) {
+      var j = { id: id, n: i + 1, token: salt + "x" + i, url: new URL(id + ".html", base).href };
+      j.sec = el("section", "cb-pack__case");
+      j.sec.id = "pack-" + j.n;
+      j.h = el("h2", "cb-pack__title", j.n + ". " + id);
+      j.sec.appendChild(j.h);
+      var li = el("li");
+      j.a = el("a", null, id);
+      j.a.href = "#" + j.sec.id;
+      li.appendChild(j.a);
+      list.appendChild(li);
+      var meta = el("p", "cb-pack__meta");
+      meta.appendChild(el("span", null, T.print_record_id + (lang === "zh" ? "：" : ": ") + id));
+      meta.appendChild(document.createTextNode(" · "));
+      var link = el("a", null, j.url);
+      link.href = j.url;
+      meta.appendChild(link);
+      j.sec.appendChild(meta);
+      holder.appendChild(j.sec);
+      return j;
     });
-  }
-
-  // A block of a fetched case page, made fit for the pack: links absolute, ids dropped (they repeat
-  // from case to case), copy buttons and status lines removed, the citation's address filled in.
-  function adopt(block, pageUrl) {
-    var node = document.importNode(block, true);
-    var drop = node.querySelectorAll("button, .cb-copied, script");
-    for (var i = 0; i < drop.length; i++) drop[i].remove();
-    var all = node.querySelectorAll("[id]");
-    for (var j = 0; j < all.length; j++) all[j].removeAttribute("id");
-    var links = node.querySelectorAll("a[href]");
-    for (var k = 0; k < links.length; k++) links[k].href = new URL(links[k].getAttribute("href"), pageUrl).href;
-    var u = node.querySelector(".cb-url");
-    if (u) u.textContent = pageUrl;
-    var d = node.querySelector(".cb-accessed");
-    if (d) d.textContent = today();
-    return node;
+    toc.hidden = false;
+    window.addEventListener("message", function (e) {
+      for (var k = 0; k < jobs.length; k++) {
+        if (jobs[k].frame && e.source === jobs[k].frame.contentWindow) return got(jobs[k], e.data);
+      }
+    });
+    function open(j) {
+      busy++;
+      var f = j.frame = el("iframe");
+      f.hidden = true;
+      f.addEventListener("load", function () {
+        if (!j.frame) return;
+        f.contentWindow.postMessage({ cbPack: j.token }, to);
+        // no answer (missing, not a case page): a notice, not dropped; a late answer still fills in
+        if (!j.timer) j.timer = setTimeout(function () { settle(j); }, 3000);
+      });
+      f.src = j.url + "#cb-pack-" + j.token;
+      document.body.appendChild(f);
+    }
+    function got(j, d) {
+      if (!d || d.cbPack !== j.token || typeof d.title !== "string" || !d.title || !Array.isArray(d.parts)) return;
+      j.frame.remove();
+      j.frame = null;
+      if (j.notice) j.notice.remove();
+      n++;
+      j.h.textContent = j.n + ". " + d.title;
+      if (typeof d.lang === "string" && /^[\w-]{1,20}$/.test(d.lang)) j.h.setAttribute("lang", d.lang);
+      j.a.textContent = d.title;
+      if (typeof d.place === "string" && d.place) j.sec.appendChild(el("p", "cb-pack__place", d.place));
+      d.parts.forEach(function (p) {
+        if (!p || typeof p !== "object") return;
+        if (typeof p.head === "string" && p.head) j.sec.appendChild(el("h3", "cb-pack__section", p.head));
+        var block = build(p.tree, 0);
+        var u = block.querySelector && block.querySelector(".cb-url");
+        if (u) u.textContent = j.url;
+        var d2 = block.querySelector && block.querySelector(".cb-accessed");
+        if (d2) d2.textContent = today();
+        j.sec.appendChild(block);
+      });
+      settle(j);
+    }
+    function settle(j) {
+      if (j.frame && !j.notice) j.notice = j.sec.appendChild(el("p", "cb-notice", T.pack_failed + j.id));
+      if (!j.done) { j.done = true; busy--; left--; start(); }
+      if (!left) {
+        printBtn.hidden = false;
+        status.textContent = fill(T.pack_ready, n);
+        root.setAttribute("data-cb-state", "done");
+      }
+    }
+    function start() { while (busy < 4 && next < jobs.length) open(jobs[next++]); }
+    start();
   }
 })();
