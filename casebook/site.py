@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import export, facets, pack, xlsx
+from . import export, facets, pack, searchfigures, xlsx
 from .check import display_path, find_records, load_and_check
 from .index import Catalog, add_related, build_catalog
 from .model import Case, build_case
@@ -90,6 +90,7 @@ def data_files(catalog: Catalog) -> dict[str, bytes]:
         xlsx.XLSX_PATH: xlsx.cases_xlsx(catalog),
     }
     files.update(facets.facet_files(catalog))
+    files.update(searchfigures.figure_files(catalog))  # search/figures/: the result's figures view
     files[pack.UI_SCRIPT] = pack.ui_script()  # the print and meeting-pack labels
     files.update(xlsx.guide_pages(catalog))  # data/fields.md: the 字段说明 beside the downloads
     return files
