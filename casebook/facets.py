@@ -2,8 +2,7 @@
 
 The search page and the header search box read it (lazily, at the first query) to narrow any
 search by region, group served, topic, theme and year, to count results per value, to sort by date
-and to show titles without fetching Pagefind's per-page fragments. Pagefind's own filters are not
-used: their output files differ from run to run (CloudCannon/pagefind#638).
+and to show titles without fetching each case's text.
 
 It also lists which cases are searchable: :func:`casebook.search.index_site` indexes exactly the
 case pages named here, in this order.

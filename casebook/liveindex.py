@@ -1,7 +1,7 @@
 """Keep a served site's search index current without holding up the page reload.
 
 ``mkdocs serve`` answers no request while it rebuilds, so indexing inside the rebuild would delay
-the edited page by the whole Pagefind run. After the first build (indexed before serving starts)
+the edited page by the whole index run. After the first build (indexed before serving starts)
 the hook hands each rebuilt site to :class:`BackgroundIndexer`: one thread indexes the latest
 request; requests that arrive while it runs are folded into one more run.
 """

@@ -1,103 +1,68 @@
-"""Full-text search for the built site: Pagefind indexes per language, made to work for Chinese.
+"""Full-text search for the built site: our own index of character pairs (casebook/searchindex.py).
 
-Pagefind 1.5 splits Chinese text into words with jieba when indexing but splits the query with the
-browser's ``Intl.Segmenter`` (one character at a time in Chromium), so a query such as 外卖骑手
-matches nothing (docs-notes/search.md). Here the index and the query agree on the unit instead:
-every Han character is indexed as a word of its own, and the browser script
-(docs/assets/search.js) sends a Chinese query as a quoted phrase of single characters.
+Pagefind 1.5, used before, splits Chinese text with jieba when indexing but the query with the
+browser's ``Intl.Segmenter``, so 外卖骑手 matched nothing; once made to agree (one word per Han
+character) its phrase search fetched and scanned every match of every character across shards, too
+slow at 10,000 cases (docs-notes/search.md). The index here is shaped for Chinese phrases instead.
 
-For each language root (``site/`` for Chinese, ``site/en/`` for English) :func:`index_site`
+For each language root (``site/`` for Chinese, ``site/en/`` for English) :func:`index_language`
 
 1. reads ``search/facets.json`` (written by the generator, casebook/facets.py): the searchable
-   cases and their order;
-2. writes, into a temporary folder, one small HTML document per case made from the case page's
-   ``data-pagefind-body`` blocks, in ranking order: title and model (with its parts and kinds),
-   an anchor, the measures, an anchor, then the rest (summary, figures, quotes) and, after a mark,
-   the page furniture (region, facts, groups), which excerpts leave out. Fields are three
-   separator words apart (FIELD_SEP), so no match runs from one field into the next. A Han character is followed by U+200B in Chinese (jieba splits there, and pagefind.js
-   drops the character again) and surrounded by spaces in English (whose tokenizer splits on
-   spaces); quotation marks inside names are left out (Pagefind counts them as words);
-3. runs the Pagefind CLI on shards of :data:`SHARD_SIZE` cases into ``<root>/pagefind/`` (shard 0,
-   with the script and WebAssembly) and ``<root>/pagefind/s1/`` …, and removes what the site does
-   not load (Pagefind's ready-made UIs);
-4. writes ``search/pagefind-map.json``: the number of shards and, for every case in facets order,
-   its Pagefind result id and the word positions where its head and its measures end. A quoted
-   phrase comes back from Pagefind unranked, with the position of its first match only; since the
-   indexed document is in ranking order, that position tells whether the phrase is in the title
-   or model, in the measures, or elsewhere, which is how the script ranks;
-5. writes ``search/t2s.json``: traditional → simplified characters from OpenCC's data (npm
+   cases and their order ("facets order");
+2. reads each case page's ``data-pagefind-body`` blocks (the attribute name is kept from Pagefind:
+   it marks what is searchable) and makes one document per case in ranking order (:func:`case_document`):
+   title and model (with its parts and kinds), the measures, the rest (summary, figures, quotes),
+   then the page furniture (region, facts, groups), which excerpts leave out. Fields are three
+   separator positions apart (:data:`FIELD_SEP`), so no match runs from one field into the next;
+3. writes the index (``search/index.json``, ``search/index/*.cbx``, casebook/searchindex.py) and,
+   per case, the text excerpts are cut from (``search/text/<id>.cbx``: measures and the rest, with
+   quotation marks as printed);
+4. writes ``search/t2s.json``: traditional → simplified characters from OpenCC's data (npm
    opencc-js), limited to simplified characters that occur in the indexed text (司機之家 → 司机之家).
 
-The output is byte-identical from one run to the next for the same input (tests/test_search.py;
-three runs over 10,000 cases gave identical files, see docs-notes/search.md).
+``casebook build`` runs this on the generated pages (``docs/``) in a process of its own while MkDocs
+builds (:func:`index_docs`); ``mkdocs serve`` runs it on the built site (:func:`index_site`). Both give
+the same bytes, and the same input gives the same bytes every run (tests/test_search.py).
 """
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import html
 import json
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-FORMAT = 1
-LANG_ROOTS = (("zh", ""), ("en", "en"))
-BUNDLE = "pagefind"
-MAP_FILE = "search/pagefind-map.json"
-T2S_FILE = "search/t2s.json"
-FACETS_FILE = "search/facets.json"
-# Pagefind's bundle files the site never loads (its ready-made UIs and the highlight script).
-UNUSED = (
-    "pagefind-ui.js",
-    "pagefind-ui.css",
-    "pagefind-modular-ui.js",
-    "pagefind-modular-ui.css",
-    "pagefind-component-ui.js",
-    "pagefind-component-ui.css",
-    "pagefind-highlight.js",
+from .searchindex import (
+    INDEX_DIR,
+    META_FILE,
+    TEXT_DIR,
+    Document,
+    SearchIndexError,
+    json_bytes,
+    write_index,
+    write_texts,
 )
-HEAD_END = "cb-head-end"
-MEASURES_END = "cb-measures-end"
-# Cases per Pagefind index (shard). Pagefind's quoted-phrase search costs grow faster than the
-# number of pages that match (about a second for a phrase found on most of 10,000 cases in one
-# index); shards of 500, merged in the browser (mergeIndex), answer the same phrase in well under
-# 100 ms once their index chunks are loaded. More shards mean more chunk files per query word.
-SHARD_SIZE = 500
-# A shard beyond the first needs only its index: the script and WebAssembly come from the first.
-SHARD_UNUSED = ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind", "wasm.en.pagefind")
+
+LANG_ROOTS = (("zh", ""), ("en", "en"))
+FACETS_FILE = "search/facets.json"
+T2S_FILE = "search/t2s.json"
+# Everything the index writes under a language root (replaced as a whole on each run).
+OUTPUTS = (INDEX_DIR, TEXT_DIR, META_FILE, T2S_FILE)
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_RE = re.compile(f"([{HAN}])")
 _TAG_RE = re.compile(r"(<[^>]*>)")
-# Closing tags after which a word boundary belongs (Pagefind would otherwise glue "Model" to the
-# value that follows it in <dt>Model</dt><dd>…).
+# Where one field ends and the next begins: the end of a block or inline element that holds one
+# piece of the page (a measure, a figure's cell, a chip).
 _BLOCK_END_RE = re.compile(r"(</(?:dt|dd|li|td|th|p|h1|h2|h3|strong|a|span|blockquote|footer|nav|div)>)")
-ZWSP = "\u200b"
-# Between two fields of the indexed document (after each closing block or inline tag): three
-# separator words, so that neither a phrase nor a loose match (docs/assets/search.js: characters at
-# most 3 words apart) runs from one field into the next. Pagefind gives a punctuation word a
-# position but indexes nothing for it; the search script shows a run of them as one " · " in an
-# excerpt.
+# The separator between fields (U+00A6 BROKEN BAR, never typed in a query), three positions wide.
 FIELD_SEP = "\u00a6"
 _FIELD_GAP = f" {FIELD_SEP} {FIELD_SEP} {FIELD_SEP} "
-# Before the page furniture at the end of the indexed document (breadcrumb, facts, chips): excerpts
-# stop here, so they never show it; it stays searchable (tier "elsewhere").
-META_MARK = "\u2042"
-# Quotation marks and dots that sit inside Chinese names (“三家”工程, 红润五华·新新向融). Pagefind
-# counts every punctuation mark as a word position, so they would break a phrase typed without
-# them; they are left out of the indexed text (and so of excerpts). docs/assets/search.js drops the
-# same characters from queries.
-NAME_MARKS = "\u201c\u201d\u2018\u2019\u300c\u300d\u300e\u300f\u300a\u300b\u3008\u3009\u00b7\u30fb\u2022"
-_DROP_MARKS = {ord(c): None for c in NAME_MARKS}
 
 
-class SearchIndexError(RuntimeError):
-    """The site cannot be indexed (missing page, Pagefind failure)."""
+__all__ = ["SearchIndexError", "index_docs", "index_language", "index_site", "install"]
 
 
 # --- reading the case pages -------------------------------------------------------------------
@@ -131,36 +96,6 @@ def body_blocks(page_html: str) -> dict[str, str]:
         pos = at
 
 
-class _HanSplitter(dict):
-    """A str.translate table: a Han character → itself followed or surrounded by a separator."""
-
-    def __init__(self, before: str, after: str):
-        super().__init__()
-        self.before, self.after = before, after
-
-    def __missing__(self, cp: int) -> str:
-        ch = chr(cp)
-        value = f"{self.before}{ch}{self.after}" if _HAN_RE.match(ch) else ch
-        self[cp] = value
-        return value
-
-
-_SPLITTERS = {"zh": _HanSplitter("", ZWSP), "en": _HanSplitter(" ", " ")}
-
-
-def split_han(fragment: str, lang: str, fields: bool = False) -> str:
-    """Make every Han character a word of its own in the text (not the tags) of an HTML fragment;
-    with ``fields``, put :data:`FIELD_SEP` words between fields (as the indexed documents have)."""
-    out = []
-    gap = _FIELD_GAP if fields else " "
-    for part in _TAG_RE.split(_BLOCK_END_RE.sub(lambda m: gap + m.group(1), fragment)):
-        if part.startswith("<"):
-            out.append(part)
-        else:
-            out.append(part.translate(_DROP_MARKS).translate(_SPLITTERS["zh" if lang == "zh" else "en"]))
-    return "".join(out)
-
-
 _STRIP_TAGS = re.compile(r"<[^>]*>")
 
 
@@ -175,6 +110,8 @@ _FURNITURE = [
     re.compile(r"<thead\b[^>]*>.*?</thead>", re.S),
     re.compile(r'<p class="cb-notice[^"]*"[^>]*>.*?</p>', re.S),
     re.compile(r'<span class="cb-prov[^"]*"[^>]*>.*?</span>', re.S),  # 编者概括, 推断: provenance labels
+    # not content (as Pagefind, used before, left them out): a quote's speaker line, scripts, forms
+    re.compile(r"<(footer|script|noscript|style|template|form|label|svg)\b[^>]*>.*?</\1>", re.S),
 ]
 _BREADCRUMB_HOME = re.compile(r'(<nav class="cb-breadcrumb"[^>]*>)\s*<a\b[^>]*>.*?</a>', re.S)
 
@@ -187,18 +124,18 @@ def strip_furniture(fragment: str) -> str:
 
 _H1 = re.compile(r"<h1\b[^>]*>.*?</h1>", re.S)
 _MODEL_DD = re.compile(r"<dd\b[^>]*>(?:(?!</dd>).)*?class=\"cb-model\".*?</dd>", re.S)
-# <nav> → <div> (Pagefind skips navigation); <h1>…<h6> → <div> (Pagefind stores heading words
-# apart, with a weight, and a phrase's "first" match would then not be the earliest one).
-_RETAG = re.compile(r"<(/?)(?:nav|h[1-6])\b")
+_SPACE = re.compile(r"\s+")
 
 
-def index_document(blocks: dict[str, str], title: str, lang: str) -> str:
-    """The HTML Pagefind indexes for one case, in ranking order: the title and model (name, parts,
-    kinds), then the measures, then the rest (summary, figures, quotes), then after
-    :data:`META_MARK` the page furniture (region, facts, groups) that excerpts leave out.
+def fields_text(fragment: str) -> str:
+    """The text of an HTML fragment, fields :data:`FIELD_SEP` apart, white space collapsed."""
+    text = _BLOCK_END_RE.sub(lambda m: _FIELD_GAP + m.group(1), fragment)
+    return _SPACE.sub(" ", html.unescape(_STRIP_TAGS.sub(" ", text))).strip()
 
-    Anchors mark where the head and the measures end, so a result's first match position tells
-    which part it is in. Navigation and heading elements become divs (see _RETAG)."""
+
+def case_document(blocks: dict[str, str]) -> tuple[Document, list[str]]:
+    """One case's indexed document, and the text excerpts are cut from: [measures, the rest], as
+    printed (quotation marks kept), fields :data:`FIELD_SEP` apart."""
     blocks = {k: strip_furniture(v) for k, v in blocks.items()}
     head = blocks.pop("cb-case-head", "")
     parts = []
@@ -207,26 +144,10 @@ def index_document(blocks: dict[str, str], title: str, lang: str) -> str:
         if m:
             parts.append(m.group(0))
             head = head[: m.start()] + " " + head[m.end() :]
-    parts = [_RETAG.sub(r"<\1div", p) for p in parts]
-    head = _RETAG.sub(r"<\1div", head)
-    blocks = {k: _RETAG.sub(r"<\1div", v) for k, v in blocks.items()}
-    measures = blocks.pop("cb-measures", "")
-    body = (
-        "<div>"
-        + split_han(" ".join(parts), lang, True)
-        + f'</div><span id="{HEAD_END}"></span>'
-        + "<div>"
-        + split_han(measures, lang, True)
-        + f'</div><span id="{MEASURES_END}"></span>'
-        + "".join(split_han(v, lang, True) for v in blocks.values())
-        + f"<div>{META_MARK}</div>"
-        + split_han(head, lang, True)
-    )
-    return (
-        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title></title></head><body>'
-        f'<span data-pagefind-meta="title">{html.escape(title)}</span>'
-        f"<main data-pagefind-body>{body}</main></body></html>\n"
-    )
+    measures = fields_text(blocks.pop("cb-measures", ""))
+    rest = fields_text(" ".join(blocks.values()))
+    doc = Document(head=fields_text(" ".join(parts)), measures=measures, rest=rest, furniture=fields_text(head))
+    return doc, [measures, rest]
 
 
 # --- traditional → simplified ------------------------------------------------------------------
@@ -273,141 +194,113 @@ def t2s_table(site_chars: set[str]) -> dict[str, str]:
     return {t: s for t, s in sorted(_opencc_table().items()) if t != s and s in site_chars and t not in site_chars}
 
 
-# --- Pagefind --------------------------------------------------------------------------------
+# --- indexing -----------------------------------------------------------------------------------
 
 
-def shard_path(bundle: Path, k: int) -> Path:
-    """Shard 0 is ``pagefind/`` itself (with the script); shard k is ``pagefind/s<k>/``."""
-    return bundle if k == 0 else bundle / f"s{k}"
-
-
-def run_pagefind(source: Path, output: Path) -> None:
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(source), "--output-path", str(output), "--silent"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SearchIndexError(f"Pagefind failed ({proc.returncode}): {proc.stdout}{proc.stderr}")
-
-
-def read_fragment(path: Path) -> dict:
-    data = gzip.decompress(path.read_bytes())
-    if data.startswith(b"pagefind_dcd"):
-        data = data[len(b"pagefind_dcd") :]
-    return json.loads(data)
-
-
-def _json_bytes(data) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n").encode("utf-8")
-
-
-def index_language(root: Path, lang: str, cache: Path | None = None) -> dict:
+def index_language(root: Path, lang: str, pages: Path | None = None, out: Path | None = None) -> dict:
     """Index the cases listed in ``root``/search/facets.json; return a summary.
 
-    With ``cache`` (a folder kept between calls, as ``mkdocs serve`` does), a shard whose indexed
-    documents are unchanged reuses its previous Pagefind output: editing one record re-runs
-    Pagefind on one shard of each language, not on all of them.
-    """
+    Pages are read from ``pages`` (default ``root``): ``cases/<id>.html`` of a built site, or, with
+    ``pages`` a generated docs folder, ``cases/<id>.md`` (``<id>.en.md`` for English). The index is
+    written under ``out`` (default ``root``), replacing what an earlier run wrote there."""
     facets_path = root / FACETS_FILE
-    facets = json.loads(facets_path.read_text(encoding="utf-8"))
-    rows = facets["c"]
-    bundle = root / BUNDLE
+    rows = json.loads(facets_path.read_text(encoding="utf-8"))["c"]
+    out = root if out is None else out
+    from_docs = pages is not None
+    pages = root if pages is None else pages
+    suffix = (".md" if lang == "zh" else f".{lang}.md") if from_docs else ".html"
+    texts: list[tuple[str, list[str]]] = []
     site_chars: set[str] = set()
-    docs: list[tuple[str, str]] = []
-    for row in rows:
-        case_id, title = row[0], row[1]
-        page = root / "cases" / f"{case_id}.html"
-        if not page.is_file():
-            raise SearchIndexError(f"{page} is missing (listed in {facets_path})")
-        blocks = body_blocks(page.read_text(encoding="utf-8"))
-        if "cb-measures" not in blocks:
-            raise SearchIndexError(f"{page} has no data-pagefind-body measures block")
-        site_chars.update(_HAN_RE.findall(plain_text("".join(blocks.values()))))
-        site_chars.update(_HAN_RE.findall(title + row[2]))
-        docs.append((case_id, index_document(blocks, title, lang)))
-    if bundle.exists():
-        shutil.rmtree(bundle)
-    shards = max(1, -(-len(docs) // SHARD_SIZE))
-    kept: set[str] = set()
-    reused = 0
-    for k in range(shards):  # shard 0 first: the others are folders inside it
-        part = docs[k * SHARD_SIZE : (k + 1) * SHARD_SIZE]
-        out = shard_path(bundle, k)
-        digest = hashlib.sha256(f"{FORMAT}\x00{lang}\x00{k}\x00".encode())
-        for case_id, doc in part:
-            digest.update(f"{case_id}\x00{doc}\x00".encode())
-        name = f"{lang}-{k}-{digest.hexdigest()[:20]}"
-        kept.add(name)
-        if cache is not None and (cache / name).is_dir():
-            shutil.copytree(cache / name, out)
-            reused += 1
-            continue
-        _index_shard(part, out, unused=UNUSED + (SHARD_UNUSED if k else ()))
-        if cache is not None:
-            tmp = cache / f".{name}.tmp"
-            shutil.rmtree(tmp, ignore_errors=True)
-            shutil.copytree(out, tmp, ignore=shutil.ignore_patterns("s[0-9]*") if k == 0 else None)
-            tmp.rename(cache / name)
-    if cache is not None:
-        for old in cache.glob(f"{lang}-*"):
-            if old.name not in kept:
-                shutil.rmtree(old, ignore_errors=True)
-    # Result ids (fragment hashes) and where each case's head and measures end, in facets order.
-    by_url: dict[str, tuple[str, int, int]] = {}
-    for k in range(shards):
-        for frag in sorted((shard_path(bundle, k) / "fragment").glob("*.pf_fragment")):
-            data = read_fragment(frag)
-            anchors = {a.get("id"): a["location"] for a in data.get("anchors", [])}
-            if HEAD_END not in anchors or MEASURES_END not in anchors:
-                raise SearchIndexError(f"{frag}: no {HEAD_END}/{MEASURES_END} anchor")
-            by_url[data["url"]] = (frag.name[: -len(".pf_fragment")], anchors[HEAD_END], anchors[MEASURES_END])
-    ids, heads, ends = [], [], []
-    for row in rows:
-        hit = by_url.get(f"/cases/{row[0]}.html")
-        if hit is None:
-            raise SearchIndexError(f"Pagefind did not index {row[0]}")
-        ids.append(hit[0])
-        heads.append(hit[1])
-        ends.append(hit[2])
-    (root / MAP_FILE).write_bytes(
-        _json_bytes({"v": FORMAT, "shards": shards, "ids": ids, "heads": heads, "ends": ends})
-    )
-    (root / T2S_FILE).write_bytes(_json_bytes(t2s_table(site_chars)))
-    return {"lang": lang, "cases": len(rows), "shards": shards, "reused": reused}
+
+    def documents():
+        for row in rows:
+            case_id = row[0]
+            page = pages / "cases" / f"{case_id}{suffix}"
+            try:
+                blocks = body_blocks(page.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                raise SearchIndexError(f"{page} is missing (listed in {facets_path})") from None
+            if "cb-measures" not in blocks:
+                raise SearchIndexError(f"{page} has no data-pagefind-body measures block")
+            doc, text = case_document(blocks)
+            site_chars.update(_HAN_RE.findall(doc.head + doc.measures + doc.rest + doc.furniture))
+            site_chars.update(_HAN_RE.findall(row[1] + row[2]))
+            texts.append((case_id, text))
+            yield doc
+
+    for name in OUTPUTS:
+        target = out / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    meta = write_index(documents(), out)
+    write_texts(out, texts)
+    (out / T2S_FILE).write_bytes(json_bytes(t2s_table(site_chars)))
+    return {"lang": lang, "cases": len(rows), "files": {f: meta[f] for f in ("e", "u", "l")}}
 
 
-def _index_shard(docs: list[tuple[str, str]], out: Path, unused: tuple[str, ...]) -> None:
-    """Run Pagefind on one shard's documents, written to a temporary site, into ``out``."""
-    with tempfile.TemporaryDirectory(prefix="casebook-pagefind-") as tmp:
-        src = Path(tmp) / "site"
-        (src / "cases").mkdir(parents=True)
-        for case_id, doc in docs:
-            (src / "cases" / f"{case_id}.html").write_text(doc, encoding="utf-8")
-        if docs:
-            run_pagefind(src, out)
-        else:
-            out.mkdir(parents=True)
-    for name in unused:
-        (out / name).unlink(missing_ok=True)
-
-
-def index_site(site: Path, cache: Path | None = None) -> list[dict]:
+def index_site(site: Path) -> list[dict]:
     """Index the built ``site`` in place (every language that has a search/facets.json)."""
     site = Path(site)
     done = []
     for lang, sub in LANG_ROOTS:
         root = site / sub if sub else site
         if (root / FACETS_FILE).is_file():
-            done.append(index_language(root, lang, cache))
+            done.append(index_language(root, lang))
     if not done:
         raise SearchIndexError(f"{site}: no {FACETS_FILE} (was the site built by casebook?)")
     return done
 
 
+def index_docs(docs: Path, out: Path) -> list[dict]:
+    """Index the generated pages in ``docs`` (before MkDocs has built them) into ``out``, laid out
+    as the site is (``out/search/…``, ``out/en/search/…``): :func:`install` moves it in."""
+    docs, out = Path(docs), Path(out)
+    done = []
+    for lang, sub in LANG_ROOTS:
+        facets = docs / ("search/facets.json" if lang == "zh" else f"search/facets.{lang}.json")
+        if not facets.is_file():
+            continue
+        root = out / sub if sub else out
+        (root / "search").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(facets, root / FACETS_FILE)
+        try:
+            done.append(index_language(root, lang, pages=docs))
+        finally:
+            (root / FACETS_FILE).unlink()
+    if not done:
+        raise SearchIndexError(f"{docs}: no {FACETS_FILE} (was it generated by casebook?)")
+    return done
+
+
+def install(staged: Path, site: Path) -> None:
+    """Move what :func:`index_docs` wrote into the built ``site`` (same layout)."""
+    for _lang, sub in LANG_ROOTS:
+        src = staged / sub if sub else staged
+        dst = site / sub if sub else site
+        for name in OUTPUTS:
+            if (src / name).exists():
+                if (dst / name).exists():
+                    raise SearchIndexError(f"{dst / name} exists already")
+                (dst / name).parent.mkdir(parents=True, exist_ok=True)
+                (src / name).rename(dst / name)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
-    if len(args) != 1:
-        print("usage: python -m casebook.search SITE_DIR", file=sys.stderr)
-        return 2
-    for d in index_site(Path(args[0])):
+    try:
+        if len(args) == 1:
+            done = index_site(Path(args[0]))
+        elif len(args) == 3 and args[0] == "--docs":
+            done = index_docs(Path(args[1]), Path(args[2]))
+        else:
+            print("usage: python -m casebook.search SITE_DIR | --docs DOCS_DIR OUT_DIR", file=sys.stderr)
+            return 2
+    except SearchIndexError as exc:
+        print(f"搜索索引失败：{exc}", file=sys.stderr)
+        return 1
+    for d in done:
         print(f"{d['lang']}: {d['cases']} cases indexed")
     return 0
 

@@ -39,7 +39,7 @@ def pages(site: Path) -> list[str]:
     """Every HTML page of the built site as a path relative to its root, sorted (deterministic)."""
     found = []
     for folder, dirs, files in os.walk(site):
-        dirs[:] = [d for d in dirs if d not in ("assets", "pagefind")]
+        dirs[:] = [d for d in dirs if d != "assets"]
         rel = Path(folder).relative_to(site).as_posix()
         for name in files:
             if name.endswith(".html"):

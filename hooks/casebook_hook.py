@@ -41,7 +41,6 @@ log = logging.getLogger("mkdocs.hooks.casebook")
 _last: tuple | None = None
 _command: str | None = None
 _dirty = False
-_search_cache: Path | None = None
 _theme_key: tuple | None = None
 _indexer = None  # casebook.liveindex.BackgroundIndexer, once the first serve build is indexed
 _preview: Preview | None = None  # under `mkdocs serve`, once serving: the problems banner
@@ -213,8 +212,8 @@ def on_post_build(config) -> None:
     """``mkdocs serve`` only: index the whole site once the last language is built.
 
     The first build is indexed before serving starts; later rebuilds are indexed in the background
-    (casebook.liveindex) so the edited page reloads without waiting for Pagefind."""
-    global _search_cache, _indexer
+    (casebook.liveindex) so the edited page reloads without waiting for the index."""
+    global _indexer
     i18n = config.plugins.get("i18n")
     if i18n is None or not getattr(i18n, "building", False):
         _sitemap(config)  # once every language is built (casebook/sitemap.py)
@@ -222,20 +221,14 @@ def on_post_build(config) -> None:
         return
     if i18n is not None and getattr(i18n, "building", False):
         return  # a nested per-language build; the outer build indexes when all are done
-    import tempfile
     import time
 
     from casebook.search import SearchIndexError, index_site
 
-    if _search_cache is None:
-        _search_cache = Path(tempfile.mkdtemp(prefix="casebook-search-cache-"))
-    site, cache = Path(config.site_dir), _search_cache
+    site = Path(config.site_dir)
 
     def index() -> str:
-        done = index_site(site, cache=cache)
-        return ", ".join(
-            f"{d['lang']} {d['cases']} ({d['shards'] - d['reused']}/{d['shards']} shards re-indexed)" for d in done
-        )
+        return ", ".join(f"{d['lang']} {d['cases']}" for d in index_site(site))
 
     if _indexer is not None:
         _indexer.request()
@@ -249,14 +242,6 @@ def on_post_build(config) -> None:
     from casebook.liveindex import BackgroundIndexer
 
     _indexer = BackgroundIndexer(index, log)
-
-
-def on_shutdown() -> None:
-    """Remove the search cache of `mkdocs serve` (it lives in the temporary folder)."""
-    if _search_cache is not None:
-        import shutil
-
-        shutil.rmtree(_search_cache, ignore_errors=True)
 
 
 def on_post_page(output: str, page, config) -> str:

@@ -80,7 +80,7 @@ def test_strict_build_gives_every_record_its_pages(project):
         if not (site / f"{lang}cases/{cid}.html").is_file()
     ]
     assert missing == []
-    assert (site / "pagefind").is_dir() and (site / "en/pagefind").is_dir()
+    assert (site / "search/index.json").is_file() and (site / "en/search/index.json").is_file()
 
 
 # --- links and requests -------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def pages(site: Path, english: bool) -> set[str]:
     out = set()
     for p in site.rglob("*.html"):
         rel = p.relative_to(site).as_posix()
-        if rel.startswith("en/") == english and not rel.startswith(("pagefind", "en/pagefind")):
+        if rel.startswith("en/") == english:
             out.add(rel[3:] if english else rel)
     return out
 

@@ -4,8 +4,7 @@ box and the search page (docs/assets/search.js) in headless Chromium.
 Every test reads the site built from the frozen records in tests/corpus (``corpus_site``) or the
 fixture records, never cases/: the expected answers name cases and count results.
 
-The relevance of the answers is tested in test_search_relevance.py; the Pagefind behaviour the
-design depends on in test_pagefind_behaviour.py.
+The relevance of the answers is tested in test_search_relevance.py.
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from casebook import search as cbsearch
+from casebook import searchindex
 from casebook.facets import UI_KEYS
 from casebook.render import ui
 from casebook.vocab import vocabulary
@@ -34,7 +34,6 @@ from casebook.vocab import vocabulary
 from .conftest import CORPUS, ROOT, digest
 
 HAN = re.compile(r"[\u3400-\u9fff]")
-ZWSP = "\u200b"
 
 
 def facets(site: Path, lang: str = "zh") -> dict:
@@ -88,24 +87,47 @@ def test_facets_file_is_compact(corpus_site):
     assert len(names.encode("utf-8")) < 40_000
 
 
-def test_map_points_every_case_to_its_pagefind_fragment(corpus_site):
+def test_index_metadata_matches_the_facets_and_the_files(corpus_site):
     for root in (corpus_site, corpus_site / "en"):
         rows = json.loads((root / "search/facets.json").read_text(encoding="utf-8"))["c"]
-        m = json.loads((root / "search/pagefind-map.json").read_text(encoding="utf-8"))
-        assert len(m["ids"]) == len(m["heads"]) == len(m["ends"]) == len(rows)
-        for row, pid, head, end in zip(rows, m["ids"], m["heads"], m["ends"], strict=True):
-            frag = cbsearch.read_fragment(root / "pagefind" / "fragment" / f"{pid}.pf_fragment")
-            assert frag["url"] == f"/cases/{row[0]}.html"
-            assert 0 < head < end <= frag["word_count"]
-            assert ZWSP not in frag["meta"]["title"]
+        meta, tables = searchindex.load(root)
+        assert meta["v"] == searchindex.FORMAT and meta["n"] == len(rows)
+        assert len(meta["heads"]) == len(meta["ends"]) == len(rows)
+        assert all(0 < h < e for h, e in zip(meta["heads"], meta["ends"], strict=True))
+        files = {p.name for p in (root / searchindex.INDEX_DIR).iterdir()}
+        assert files == {f"{f}-{k}{searchindex.SUFFIX}" for f in searchindex.FAMILIES for k in range(meta[f])}
+        # every key sits in the file the browser will ask for (same hash as search.js)
+        for family, table in tables.items():
+            for key in table:
+                blob = root / searchindex.INDEX_DIR / f"{family}-{searchindex.bucket_of(family, key, meta[family])}.cbx"
+                assert key in searchindex.unpack(blob.read_bytes())
+        texts = {p.name for p in (root / searchindex.TEXT_DIR).iterdir()}
+        assert texts == {f"{r[0]}.cbx" for r in rows}
+    assert not (corpus_site / "pagefind").exists()
 
 
-def test_bundle_keeps_only_what_the_site_loads(corpus_site):
-    for root in (corpus_site, corpus_site / "en"):
-        names = {p.name for p in (root / "pagefind").iterdir()}
-        assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "fragment", "index"} <= names
-        assert names & set(cbsearch.UNUSED) == set()
-    assert (corpus_site / "en/pagefind/wasm.en.pagefind").is_file()
+def test_index_finds_phrases_exactly_with_the_first_position(corpus_site):
+    meta, tables = searchindex.load(corpus_site)
+    rows = json.loads((corpus_site / "search/facets.json").read_text(encoding="utf-8"))["c"]
+    ids = [r[0] for r in rows]
+
+    def found(query: str) -> set[str]:
+        return {ids[d] for d in searchindex.phrase_matches(meta, tables, list(query))}
+
+    assert "fufeng-sanjia-project" in found("三家")
+    assert "qingtian-qingfengxia" not in found("三家")  # 三四家: the characters, not the phrase
+    assert found("外卖骑手") == {"kunming-wuhua-red-courier-homes", "luxi-new-sector-social-governance"}
+    assert found("司机之家") >= {"shenzhen-drivers-home-shenkang"}
+    assert found("四建四力") == set()  # 抓“四建”提“四力”: found loosely, by the browser
+    # the title and model come first: a phrase in the title is found at a position in the head
+    sanjia = ids.index("fufeng-sanjia-project")
+    assert searchindex.phrase_matches(meta, tables, list("三家"))[sanjia] < meta["heads"][sanjia]
+
+
+def test_exact_positions_decode_and_loose_pairs_skip_neighbours():
+    # doc 3 once at 7; doc 5 (Δ 2) three times at 1, 4, 10
+    assert searchindex.decode_exact([6, 7, 5, 3, 1, 3, 6]) == {3: [7], 5: [1, 4, 10]}
+    assert searchindex.decode_loose([3 * 8 + 2, 1 * 8 + 5]) == {3: 2, 4: 5}
 
 
 def test_traditional_table_is_small_and_limited_to_the_site(corpus_site):
@@ -124,19 +146,23 @@ def test_traditional_table_is_small_and_limited_to_the_site(corpus_site):
     assert "鑫" not in site_text and "鑫" not in table.values()  # a simplified character not on the site
 
 
-INDEX_FILES = re.compile(r"^(en/)?(pagefind/|search/(pagefind-map|t2s)\.json$)")
+INDEX_FILES = re.compile(r"^(en/)?search/(index/|text/|index\.json$|t2s\.json$)")
 
 
 def index_digest(site: Path) -> dict[str, str]:
     """The search index files of both languages → their SHA-256."""
     found = {k: v for k, v in digest(site).items() if INDEX_FILES.match(k)}
-    assert any(k.startswith("pagefind/") for k in found) and "en/search/t2s.json" in found
+    assert any(k.startswith("search/index/") for k in found) and "en/search/t2s.json" in found
     return found
 
 
-def test_reindexing_gives_byte_identical_files(corpus_site, tmp_path):
+def test_reindexing_the_built_site_gives_the_files_the_build_made_from_the_pages(corpus_site, tmp_path):
+    # casebook build indexes the generated pages (docs/) while MkDocs runs; mkdocs serve indexes the
+    # built site. Both must give the same bytes.
     copy = tmp_path / "site"
     shutil.copytree(corpus_site, copy)
+    for name in ("search/index", "search/text", "en/search/index", "en/search/text"):
+        shutil.rmtree(copy / name)
     cbsearch.index_site(copy)
     assert index_digest(copy) == index_digest(corpus_site)
 
@@ -144,37 +170,26 @@ def test_reindexing_gives_byte_identical_files(corpus_site, tmp_path):
 def test_indexed_document_order_and_what_is_left_out(corpus_site):
     page = (corpus_site / "en/cases/longli-express-logistics-party-committee.html").read_text(encoding="utf-8")
     assert "No English translation" in page and "cb-breadcrumb" in page
-    doc = cbsearch.index_document(cbsearch.body_blocks(page), "T", "en")
-    text = re.sub(r"\s+", "", re.sub(r"<[^>]*>", " ", doc))
-    assert "NoEnglishtranslation" not in text  # the notice
-    assert not re.search(r"<(nav|h[1-6]|dt|thead)\b", doc)
-    doc = re.sub(r"\s+", "", doc)
-    head_end, measures_end = doc.index(cbsearch.HEAD_END), doc.index(cbsearch.MEASURES_END)
-    assert doc.index("龙里县") < doc.index("红色引擎") < head_end  # title, model
-    assert head_end < doc.index("轮值主席", head_end) < measures_end  # a measure
-    assert measures_end < doc.index("Guizhou")  # the region, after the measures
-    assert doc.index('data-pagefind-meta="title">T<') > 0
+    doc, text = cbsearch.case_document(cbsearch.body_blocks(page))
+    everything = doc.head + doc.measures + doc.rest + doc.furniture
+    assert "No English translation" not in everything  # the notice
+    assert "龙里县" in doc.head and "红色引擎" in doc.head  # title, model
+    assert "联席会议机制" in doc.measures and "联席会议机制" not in doc.head  # a measure
+    assert "Guizhou" in doc.furniture and "Guizhou" not in doc.measures + doc.rest  # the region: furniture
+    assert text == [doc.measures, doc.rest]  # excerpts: the measures and the rest, not head or furniture
+    quotes = (corpus_site / "cases/qingtian-qingfengxia.html").read_text(encoding="utf-8")
+    doc, _ = cbsearch.case_document(cbsearch.body_blocks(quotes))
+    assert "石门社区党委书记" not in doc.rest  # a quote's speaker line is not searchable text
 
 
-def test_han_characters_become_words_and_marks_inside_names_go():
-    assert cbsearch.split_han('<p class="司机">“司机之家”a<b>骑</b></p>', "zh") == (
-        f'<p class="司机">司{ZWSP}机{ZWSP}之{ZWSP}家{ZWSP}a<b>骑{ZWSP}</b> </p>'
-    )
-    gap = f" {cbsearch.FIELD_SEP} {cbsearch.FIELD_SEP} {cbsearch.FIELD_SEP} "
-    assert cbsearch.split_han("<p>甲</p><p>乙</p>", "zh", fields=True) == f"<p>甲{ZWSP}{gap}</p><p>乙{ZWSP}{gap}</p>"
-    assert cbsearch.split_han("<i>Model司机·之家</i>", "en") == "<i>Model 司  机  之  家 </i>"
-
-
-def test_fields_are_apart_and_page_furniture_comes_last(corpus_site):
+def test_fields_are_apart_and_quotation_marks_kept_for_excerpts(corpus_site):
     page = (corpus_site / "cases/qianyang-sijian-sili.html").read_text(encoding="utf-8")
-    doc = cbsearch.index_document(cbsearch.body_blocks(page), "T", "zh")
-    text = re.sub(r"<[^>]*>", "", doc).replace(ZWSP, "")
-    # the breadcrumb (千阳县 › …) and the facts come after the mark; the summary before it
-    mark = text.index(cbsearch.META_MARK)
-    assert text.index("寄递物流行业规模小") < mark < text.index("千阳县委组织部")
-    assert "编者概括" not in text  # provenance labels are furniture
-    # two measures' texts are three separator words apart
-    assert re.search(f"工作引领力 ({cbsearch.FIELD_SEP} ){{3}}", text)
+    doc, text = cbsearch.case_document(cbsearch.body_blocks(page))
+    assert "寄递物流行业规模小" in doc.rest and "千阳县委组织部" in doc.furniture
+    assert "编者概括" not in doc.head + doc.measures + doc.rest + doc.furniture  # provenance labels
+    # two measures' texts are three separator positions apart
+    assert re.search(f"工作引领力 ({cbsearch.FIELD_SEP} ){{3}}", doc.measures)
+    assert "“四建”" in doc.head  # quotation marks stay in the text; the index writer drops them
 
 
 def load_hook():
@@ -187,7 +202,7 @@ def load_hook():
 def test_hook_indexes_the_first_serve_build_then_rebuilds_in_the_background(monkeypatch, tmp_path):
     hook = load_hook()
     calls = []
-    monkeypatch.setattr(cbsearch, "index_site", lambda site, cache=None: calls.append((site, cache)) or [])
+    monkeypatch.setattr(cbsearch, "index_site", lambda site: calls.append(site) or [])
     i18n = SimpleNamespace(building=False)
     config = SimpleNamespace(site_dir=str(tmp_path), plugins={"i18n": i18n})
     hook.on_startup(command="build", dirty=False)
@@ -199,46 +214,23 @@ def test_hook_indexes_the_first_serve_build_then_rebuilds_in_the_background(monk
     assert calls == []
     i18n.building = False
     hook.on_post_build(config)  # the outer build, after mkdocs-static-i18n built every language
-    assert [c[0] for c in calls] == [tmp_path]  # indexed before serving starts
-    assert calls[0][1] is not None  # with a cache between rebuilds
+    assert calls == [tmp_path]  # indexed before serving starts
     assert hook._indexer.runs == 0
     hook.on_post_build(config)  # a rebuild: returns at once, indexed by the background thread
     assert hook._indexer.wait(timeout=30)
-    assert hook._indexer.runs == 1 and len(calls) == 2 and calls[1][1] == calls[0][1]
+    assert hook._indexer.runs == 1 and calls == [tmp_path, tmp_path]
     assert getattr(hook.on_post_build, "mkdocs_priority", 0) < -100
 
 
-def test_only_changed_shards_are_indexed_again_and_the_result_is_the_same(corpus_site, tmp_path, monkeypatch):
-    monkeypatch.setattr(cbsearch, "SHARD_SIZE", 8)  # 31 cases: 4 shards per language
-    runs = []
-    real_run = cbsearch.run_pagefind
-    monkeypatch.setattr(cbsearch, "run_pagefind", lambda src, out: runs.append(out) or real_run(src, out))
-    site, cache = tmp_path / "site", tmp_path / "cache"
-    shutil.copytree(corpus_site, site)
-    cache.mkdir()
-    first = cbsearch.index_site(site, cache=cache)
-    assert [(d["shards"], d["reused"]) for d in first] == [(4, 0), (4, 0)] and len(runs) == 8
-    # Edit one case page (its measures), as a rebuild after editing one record would.
-    page = site / "cases/qingtian-qingfengxia.html"
-    text = page.read_text(encoding="utf-8")
-    assert "cb-measures" in text
-    page.write_text(
-        text.replace(
-            '<div class="cb-measures" data-pagefind-body>',
-            '<div class="cb-measures" data-pagefind-body><p>巡检标记</p>',
-            1,
-        ),
-        encoding="utf-8",
-    )
-    runs.clear()
-    second = cbsearch.index_site(site, cache=cache)
-    assert [d["reused"] for d in second] == [3, 4] and len(runs) == 1  # one Chinese shard re-run
-    # The same files as indexing the edited site from scratch.
-    fresh = tmp_path / "fresh"
-    shutil.copytree(site, fresh)
-    cbsearch.index_site(fresh)
-    assert index_digest(site) == index_digest(fresh)
-    assert len(list(cache.iterdir())) == 8  # the replaced shard's old output is gone from the cache
+def test_a_failing_index_writer_stops_the_build_and_keeps_the_last_site(tmp_path, monkeypatch):
+    site = tmp_path / "root"
+    (site / "search").mkdir(parents=True)
+    (site / "search/facets.json").write_text('{"c": [["a", "T", "M"]]}', encoding="utf-8")
+    (site / "cases").mkdir()
+    (site / "cases/a.html").write_text('<div class="cb-measures" data-pagefind-body>甲</div>', encoding="utf-8")
+    monkeypatch.setattr(searchindex, "WRITER", tmp_path / "missing.mjs")
+    with pytest.raises(cbsearch.SearchIndexError, match="index writer failed"):
+        cbsearch.index_site(site)
 
 
 # --- the browser ----------------------------------------------------------------------------------
@@ -504,10 +496,13 @@ def test_excerpts_are_built_as_text_and_marks(page, base):
     wait_done(page)
     got = page.evaluate(
         """async () => {
-            const content = ['标题', '<img src=x onerror="window.pwned=1">', '为', '外', '卖', '骑', '手', '<b>丙</b>', '&amp;', '外', '卖', '骑', '手'].join('\\u200b');
-            const hit = {data: () => Promise.resolve({content: content, excerpt: '<img src=y onerror="window.pwned=2">'})};
+            const engine = window.casebookSearch.engine;
+            engine.caseText = () => Promise.resolve([
+                '<img src=x onerror="window.pwned=1">为“外卖骑手”<b>丙</b> \u00a6 \u00a6 \u00a6 乙',
+                '&amp;“外卖”骑手',
+            ]);
             const parts = window.casebookSearch.parseQuery('外賣騎手', {'賣': '卖', '騎': '骑'});
-            const frag = await window.casebookSearch.engine.excerpt(hit, parts, 2);
+            const frag = await engine.excerpt(0, parts, false);
             const div = document.createElement('div');
             div.appendChild(frag);
             document.body.appendChild(div);
@@ -517,9 +512,9 @@ def test_excerpts_are_built_as_text_and_marks(page, base):
     )
     text, tags, safe = got
     assert safe
-    assert tags == ["MARK:外卖骑手", "MARK:外卖骑手"]
-    assert text.endswith('.pwned=1">为外卖骑手<b>丙</b>&amp;外卖骑手')
-    assert "标" not in text and "题" not in text  # the head (title and model, 2 words here) is not repeated
+    # every match marked, quotation marks inside a name kept and marked with it
+    assert tags == ["MARK:外卖骑手", "MARK:外卖”骑手"]
+    assert text.endswith('.pwned=1">为“外卖骑手”<b>丙</b> · 乙 · &amp;“外卖”骑手')  # fields apart with " · "
 
 
 def test_record_text_is_shown_literally_and_withdrawn_cases_are_not_found(page, fixture_site, serve):
@@ -639,7 +634,7 @@ def test_an_empty_result_offers_the_next_step(page, base, corpus_site):
         and "/search/" in u
         and "facets" not in u
         and "lines" not in u
-        and "pagefind-map" not in u
+        and not u.endswith("/search/index.json")
         and "t2s" not in u
         for u in requests
     )

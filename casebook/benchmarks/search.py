@@ -6,14 +6,13 @@ then serves the site with a plain static server and drives the header search box
 Chromium (Debian's /usr/bin/chromium; no browser download):
 
 * bytes before the first query: what a case page loads for search (search.js, search.css), then
-  what focusing the box loads (Pagefind's script, worker, WebAssembly and metadata);
+  what focusing the box loads (the index's metadata, search/index.json, and search/t2s.json);
 * bytes for the first query and the query's latency (the value set and an ``input`` event
   dispatched, as a keypress would, until the results list is drawn, plus one animation frame);
 * latency of later queries (median and worst of several).
 
-Byte counts are what a static server sends with gzip: gzip -6 of each file, except Pagefind's
-index files (.pf_*) and WebAssembly (.pagefind), which Pagefind already compresses and which are
-counted as they are.
+Byte counts are what a static server sends with gzip: gzip -6 of each file, except the index's
+files (.cbx), which the build already compresses and which are counted as they are.
 
 Usage:  .venv/bin/python scripts/bench_search.py [--sizes 1000 10000] [--out bench-out/search]
         [--reuse]   (keep generated cases and built sites from an earlier run; the search
@@ -76,7 +75,7 @@ TYPED_QUERIES = [
     "外卖小哥",
     "四建四力",
 ]
-PRECOMPRESSED = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
+PRECOMPRESSED = (".cbx",)
 
 
 def sent_bytes(path: Path) -> int:
@@ -232,13 +231,17 @@ def browse(site: Path) -> dict:
             out["first_query"] = {"query": FIRST_QUERY, "ms": round(first["ms"], 1), "shown": first["n"]}
             out["first_query_bytes"], out["first_query_requests"], names = count(site, q1)
             out["first_query_files"] = sorted(
-                {n.rsplit("/", 1)[0] if "/fragment/" in n or "/index/" in n else n for n in names}
+                {n.rsplit("/", 1)[0] if "/text/" in n or "/index/" in n else n for n in names}
             )
             later = []
             for q in LATER_QUERIES:
+                mark = len(log)
                 r = page.evaluate(MEASURE, q)
-                later.append({"query": q, "ms": round(r["ms"], 1), "shown": r["n"]})
                 quiet(page, log, 300)
+                sent, requests, _ = count(site, log[mark:])
+                later.append(
+                    {"query": q, "ms": round(r["ms"], 1), "shown": r["n"], "bytes": sent, "requests": requests}
+                )
             out["later_queries"] = later
             ms = [x["ms"] for x in later]
             out["later_median_ms"] = round(statistics.median(ms), 1)
@@ -285,12 +288,15 @@ def run(n: int, out: Path, reuse: bool) -> dict:
     result["languages"] = [d["lang"] for d in langs]
     sizes = {}
     for lang, root in (("zh", site), ("en", site / "en")):
-        files, raw, sent = tree_size(root / "pagefind")
-        extra = {name: (root / "search" / name) for name in ("facets.json", "pagefind-map.json", "t2s.json")}
+        files, raw, sent = tree_size(root / "search" / "index")
+        tfiles, traw, tsent = tree_size(root / "search" / "text")
+        extra = {name: (root / "search" / name) for name in ("facets.json", "index.json", "t2s.json")}
         sizes[lang] = {
-            "pagefind_files": files,
-            "pagefind_bytes": raw,
-            "pagefind_sent_bytes": sent,
+            "index_files": files,
+            "index_bytes": raw,
+            "index_sent_bytes": sent,
+            "text_files": tfiles,
+            "text_bytes": traw,
             **{f"{k}_bytes": v.stat().st_size for k, v in extra.items()},
             **{f"{k}_sent_bytes": sent_bytes(v) for k, v in extra.items()},
         }
@@ -318,9 +324,13 @@ def report(results: list[dict]) -> str:
 
     def index_bytes(r: dict, lang: str) -> str:
         sizes = r["sizes"][lang]
-        return kb(sizes["pagefind_bytes"] + sizes["pagefind-map.json_bytes"] + sizes["t2s.json_bytes"])
+        return kb(sizes["index_bytes"] + sizes["index.json_bytes"] + sizes["t2s.json_bytes"] + sizes["text_bytes"])
 
-    row("index on disk, zh (pagefind/ + map + t2s)", lambda r: index_bytes(r, "zh"))
+    row("index on disk, zh (index/ + index.json + t2s + text/)", lambda r: index_bytes(r, "zh"))
+    row(
+        "files, zh (index/ + text/)",
+        lambda r: f"{r['sizes']['zh']['index_files']:,} + {r['sizes']['zh']['text_files']:,}",
+    )
     row("index on disk, en", lambda r: index_bytes(r, "en"))
     row(
         "facets.json zh (raw / sent)",
@@ -328,7 +338,7 @@ def report(results: list[dict]) -> str:
     )
     row("page load: search.js + search.css (sent)", lambda r: kb(r["browser"]["page_load_search_bytes"]))
     row(
-        "focus: Pagefind warm-up (sent)",
+        "focus: index metadata and t2s (sent)",
         lambda r: f"{kb(r['browser']['focus_bytes'])} ({r['browser']['focus_requests']} requests)",
     )
     row("**before the first query** (sent)", lambda r: f"**{kb(r['browser']['before_first_query_bytes'])}**")
@@ -341,7 +351,13 @@ def report(results: list[dict]) -> str:
         "later queries: median / worst",
         lambda r: f"{r['browser']['later_median_ms']} / {r['browser']['later_max_ms']} ms",
     )
-    row("repeated queries (chunks cached): median", lambda r: f"{r['browser']['repeat_median_ms']} ms")
+    row(
+        "later queries: bytes, median / worst",
+        lambda r: " / ".join(
+            kb(f([x["bytes"] for x in r["browser"]["later_queries"]])) for f in (statistics.median, max)
+        ),
+    )
+    row("repeated queries (files cached): median", lambda r: f"{r['browser']['repeat_median_ms']} ms")
     row("typed one character at a time: first query", lambda r: f"{r['browser']['typed_first_ms']} ms")
     row(
         "typed: later queries median / worst",

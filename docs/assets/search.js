@@ -1,22 +1,25 @@
 /* Casebook search: the header search box (every page) and the search page (search/index.html).
  *
- * Engine: Pagefind, loaded on demand from <language root>/pagefind/. Chinese is indexed one Han
- * character per word (casebook/search.py), so a Chinese query is sent as a quoted phrase of single
- * characters: 外卖骑手 → "外 卖 骑 手". The query is split here, never with Intl.Segmenter.
+ * Engine: our own index of word pairs (casebook/searchindex.py): a word is one Han character or a
+ * run of other letters and digits, and a phrase of n words is found by looking up its pairs in the
+ * few index files that hold them and checking that their positions follow one another. The query
+ * is split here as the index writer splits text, never with Intl.Segmenter.
  * Ranking, facets and date sorting use search/facets.json (written by the generator) and
- * search/pagefind-map.json (Pagefind result id and end of the measures, per case).
+ * search/index.json (files per family; where each case's head and measures end).
  *
  * No request leaves the site; every record string reaches the page as text (textContent), and
- * excerpts are built node by node from the page text Pagefind stores (see Engine.excerpt).
+ * excerpts are built node by node from each case's text (search/text/<id>.cbx, see Engine.excerpt).
  * Syntax: ES2017 (Chromium ≥ 87 without transpiling); no top-level await.
  */
 (function () {
   "use strict";
 
-  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]/u;
+  var HAN_CHARS = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}";
+  var HAN = new RegExp("[" + HAN_CHARS + "]", "u");
   var WORDCHAR = /[\p{L}\p{N}]/u;
   /* Quotation marks and dots inside Chinese names: not indexed (casebook/search.py NAME_MARKS). */
-  var NAME_MARKS = /[\u201c\u201d\u2018\u2019\u300c\u300d\u300e\u300f\u300a\u300b\u3008\u3009\u00b7\u30fb\u2022]/g;
+  var NAME_MARK_CHARS = "\u201c\u201d\u2018\u2019\u300c\u300d\u300e\u300f\u300a\u300b\u3008\u3009\u00b7\u30fb\u2022";
+  var NAME_MARKS = new RegExp("[" + NAME_MARK_CHARS + "]", "g");
   var FACETS = ["p", "c", "g", "t", "th", "l", "y"];
   var PAGE = 20;
   var BOX_RESULTS = 8;
@@ -27,8 +30,9 @@
   var FEW = 5;
   var LOOSE_MIN = 3;
   var LOOSE_GAP = 3;
+  var LOOSE_CHECK = 100;   /* close matches checked against the case's text, best first */
   var FIELD_SEP = /(?:\s*\u00a6)+\s*/g;
-  var META_MARK = "\u2042";
+  var INDEX_FORMAT = 2;   /* casebook/searchindex.py FORMAT */
   var HAN_GAP = /(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]) | (?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])/gu;
 
   function isHan(ch) { return HAN.test(ch); }
@@ -105,32 +109,20 @@
     this.prefix = prefix;                       // relative URL of the language root, from this page
     this.base = new URL(prefix || "./", location.href).href;
     this.lang = lang;
-    this.pf = null;
     this.dataPromise = null;
+    this.files = Object.create(null);           // index files and case texts, parsed, by name
+    this.fileCount = 0;
   }
 
+  /* What any query needs besides facets.json, fetched when a search box is focused: the index's
+   * metadata (files per family, where each case's head and measures end) and the traditional →
+   * simplified table. */
   Engine.prototype.warm = function () {
-    if (!this.pf) {
-      var self = this;
-      this.pf = import(this.base + "pagefind/pagefind.js").then(function (pf) {
-        return pf.options({ excerptLength: 0 }).then(function () {
-          pf.init();
-          return pf;
-        });
-      });
+    if (!this.metaPromise) {
+      this.metaPromise = Promise.all([getJSON(this.base + "search/index.json"), getJSON(this.base + "search/t2s.json")]);
+      this.metaPromise.catch(function () {});
     }
-    return this.pf;
-  };
-
-  /* The index is split in shards (casebook/search.py SHARD_SIZE cases each): pagefind/ is the
-   * first, pagefind/s1/ … the others, merged into the first at the first query. */
-  Engine.prototype.merge = function (pf, d) {
-    if (!this.mergePromise) {
-      var jobs = [];
-      for (var k = 1; k < d.shards; k++) jobs.push(pf.mergeIndex(this.base + "pagefind/s" + k + "/"));
-      this.mergePromise = Promise.all(jobs);
-    }
-    return this.mergePromise;
+    return this.metaPromise;
   };
 
   /* search/facets.json: enough for a listing without a query. */
@@ -149,22 +141,15 @@
     return this.dataPromise;
   };
 
-  /* What a query needs besides: Pagefind result id → case, where head and measures end, and the
-   * traditional → simplified table. */
   Engine.prototype.searchData = function () {
     if (!this.searchPromise) {
-      this.searchPromise = Promise.all([
-        this.data(),
-        getJSON(this.base + "search/pagefind-map.json"),
-        getJSON(this.base + "search/t2s.json")
-      ]).then(function (got) {
-        var d = got[0], map = got[1];
-        d.t2s = got[2];
-        d.shards = map.shards || 1;
-        d.heads = map.heads;
-        d.ends = map.ends;
-        d.byId = Object.create(null);
-        map.ids.forEach(function (id, i) { d.byId[id] = i; });
+      this.searchPromise = Promise.all([this.data(), this.warm()]).then(function (got) {
+        var d = got[0], meta = got[1][0];
+        if (meta.v !== INDEX_FORMAT || meta.n !== d.rows.length) throw new Error("search/index.json does not match search/facets.json");
+        d.t2s = got[1][1];
+        d.ix = meta;
+        d.heads = meta.heads;
+        d.ends = meta.ends;
         return d;
       });
     }
@@ -181,6 +166,67 @@
     return this.lines[k].then(function (list) { return list[i % LINES] || ""; });
   };
 
+  /* ---------------------------------------------------------------- the index (casebook/searchindex.py) */
+
+  /* An index file or a case's text: gzip holding JSON, unpacked here so that what travels is small
+   * whatever the web server's settings (a server that unpacks it itself sends plain JSON). */
+  function getPacked(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(r.status + " " + url);
+      return r.arrayBuffer();
+    }).then(function (buf) {
+      var b = new Uint8Array(buf);
+      if (b.length > 1 && b[0] === 0x1f && b[1] === 0x8b) {
+        return new Response(new Blob([buf]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
+      }
+      return new TextDecoder().decode(b);
+    }).then(function (text) { return JSON.parse(text); });
+  }
+
+  /* 32-bit FNV-1a of the key's UTF-8 bytes: which file holds a key (casebook/searchindex.mjs). */
+  function fnv1a(key) {
+    var bytes = new TextEncoder().encode(key), h = 0x811c9dc5;
+    for (var k = 0; k < bytes.length; k++) h = Math.imul(h ^ bytes[k], 0x01000193) >>> 0;
+    return h;
+  }
+
+  /* A file, fetched once and kept (at most a few hundred, then the cache starts again). */
+  Engine.prototype.packed = function (name) {
+    if (!this.files[name]) {
+      if (this.fileCount >= 400) { this.files = Object.create(null); this.fileCount = 0; }
+      this.fileCount++;
+      var p = this.files[name] = getPacked(this.base + name);
+      var files = this.files;
+      p.catch(function () { if (files[name] === p) delete files[name]; });
+    }
+    return this.files[name];
+  };
+
+  /* The file of `family` that holds `key` (words are filed by their first character). */
+  Engine.prototype.file = function (d, family, key) {
+    var k = fnv1a(family + (family === "u" ? String.fromCodePoint(key.codePointAt(0)) : key)) % d.ix[family];
+    return this.packed("search/index/" + family + "-" + k + ".cbx");
+  };
+
+  Engine.prototype.postings = function (d, family, key) {
+    return this.file(d, family, key).then(function (obj) {
+      return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : null;
+    });
+  };
+
+  /* Exact pairs: [doc Δ × 2 + several, (count if several), position Δ …] → Map doc → positions. */
+  function decodeExact(flat) {
+    var out = new Map(), k = 0, doc = 0;
+    while (k < flat.length) {
+      var x = flat[k++];
+      doc += Math.floor(x / 2);
+      var n = x % 2 ? flat[k++] : 1, pos = [], p = 0;
+      for (var j = 0; j < n; j++) { p += flat[k++]; pos.push(p); }
+      out.set(doc, pos);
+    }
+    return out;
+  }
+
   /* Tier of one part's match on row i: 0 title or model, 1 measures, 2 elsewhere. */
   function tierOf(d, i, part, pos) {
     if (part.phrase) {
@@ -196,12 +242,68 @@
     return pos < d.heads[i] ? 0 : pos < d.ends[i] ? 1 : 2;
   }
 
-  /* Pagefind's answer for one term, kept for the page's lifetime (a few hundred terms at most). */
-  Engine.prototype.term = function (pf, term) {
-    if (!this.terms) this.terms = Object.create(null);
-    if (Object.keys(this.terms).length > 300) this.terms = Object.create(null);
-    if (!this.terms[term]) this.terms[term] = pf.search(term);
-    return this.terms[term];
+  /* The bit of the part of the case a position is in (as in the loose pairs' postings). */
+  function partBit(d, i, pos) { return pos < d.heads[i] ? 1 : pos < d.ends[i] ? 2 : 4; }
+
+  /* Which of a phrase's pairs to look up: every other one from the start, and the last; found at
+   * p, p + 2, …, they pin down every word of the phrase. */
+  function coverPairs(n) {
+    var out = [];
+    for (var k = 0; k + 1 < n; k += 2) out.push(k);
+    if (out[out.length - 1] !== n - 2) out.push(n - 2);
+    return out;
+  }
+
+  /* Rows (Map row → {tier, hit}) holding a phrase: its words next to each other, in order. */
+  Engine.prototype.phrase = function (d, part) {
+    var self = this, els = part.phrase;
+    if (els.length === 1) {
+      return this.postings(d, "u", els[0]).then(function (flat) {
+        var out = new Map(), doc = 0;
+        for (var k = 0; flat && k < flat.length; k += 2) {
+          doc += flat[k];
+          out.set(doc, { tier: tierOf(d, doc, part, flat[k + 1]), hit: true });
+        }
+        return out;
+      });
+    }
+    var offs = coverPairs(els.length);
+    return Promise.all(offs.map(function (o) { return self.postings(d, "e", els[o] + " " + els[o + 1]); })).then(function (flats) {
+      var out = new Map();
+      if (flats.some(function (f) { return !f; })) return out;
+      var lists = flats.map(decodeExact);
+      var order = lists.map(function (_, k) { return k; }).sort(function (a, b) { return lists[a].size - lists[b].size; });
+      lists[order[0]].forEach(function (_, doc) {
+        for (var k = 1; k < order.length; k++) if (!lists[order[k]].has(doc)) return;
+        var at = lists.map(function (l) { return l.get(doc); }), first = -1;
+        for (var a = 0; a < at[0].length && first < 0; a++) {
+          var p = at[0][a], ok = true;
+          for (var j = 1; j < offs.length && ok; j++) ok = at[j].indexOf(p + offs[j]) >= 0;
+          if (ok) first = p;
+        }
+        if (first >= 0) out.set(doc, { tier: tierOf(d, doc, part, first), hit: true });
+      });
+      return out;
+    });
+  };
+
+  /* Rows holding a word (not Chinese) or a word it begins: driver finds drivers. */
+  Engine.prototype.word = function (d, part) {
+    var w = part.words[0], s = stem(w);
+    return this.file(d, "u", s).then(function (obj) {
+      var first = new Map();
+      Object.keys(obj).forEach(function (key) {
+        if (key.indexOf(s) !== 0) return;
+        var flat = obj[key], doc = 0;
+        for (var k = 0; k < flat.length; k += 2) {
+          doc += flat[k];
+          if (!first.has(doc) || flat[k + 1] < first.get(doc)) first.set(doc, flat[k + 1]);
+        }
+      });
+      var out = new Map();
+      first.forEach(function (pos, doc) { out.set(doc, { tier: tierOf(d, doc, part, pos), hit: true }); });
+      return out;
+    });
   };
 
   /* The category a row belongs to: [facet, value index] as in facets.json "a". */
@@ -233,50 +335,78 @@
     return d.headKeys[i];
   }
 
-  function termOf(p) { return p.phrase ? '"' + p.phrase.join(" ") + '"' : p.words.join(" "); }
-
-  function firstPos(res) { return res.words && res.words.length ? Math.min.apply(null, res.words) : 1e9; }
-
-  /* Rows (as a Map row → {tier, hit}) whose text holds the phrase's words in order, each at most
-   * LOOSE_GAP positions after the one before, from one Pagefind search per distinct word. */
-  Engine.prototype.loose = function (pf, d, part) {
-    var self = this, words = part.phrase, uniq = words.filter(function (w, k) { return words.indexOf(w) === k; });
-    return Promise.all(uniq.map(function (w) { return self.term(pf, w); })).then(function (resps) {
-      var at = Object.create(null);
-      uniq.forEach(function (w, k) {
+  /* Rows (Map row → {tier, hit}) whose text holds the phrase's words in order, each neighbouring two
+   * at most LOOSE_GAP positions apart in the same part of the case (title and model, measures, the
+   * rest): the exact pairs (next to each other) and the loose pairs (two or three apart). */
+  Engine.prototype.loose = function (d, part) {
+    var self = this, els = part.phrase, pairs = [];
+    for (var k = 0; k + 1 < els.length; k++) pairs.push(els[k] + " " + els[k + 1]);
+    pairs = pairs.filter(function (p, k) { return pairs.indexOf(p) === k; });
+    return Promise.all(pairs.map(function (p) {
+      return Promise.all([self.postings(d, "e", p), self.postings(d, "l", p)]);
+    })).then(function (got) {
+      var maps = got.map(function (g) {
         var m = new Map();
-        (resps[k] && resps[k].results || []).forEach(function (res) {
-          var i = d.byId[res.id];
-          if (i !== undefined) m.set(i, res);
+        if (g[0]) decodeExact(g[0]).forEach(function (pos, doc) {
+          var bits = 0;
+          pos.forEach(function (p) { bits |= partBit(d, doc, p); });
+          m.set(doc, bits);
         });
-        at[w] = m;
+        var doc = 0;
+        (g[1] || []).forEach(function (x) { doc += Math.floor(x / 8); m.set(doc, (m.get(doc) || 0) | (x % 8)); });
+        return m;
       });
-      var smallest = uniq.reduce(function (a, w) { return at[w].size < at[a].size ? w : a; }, uniq[0]);
-      var out = new Map();
-      at[smallest].forEach(function (_, i) {
-        if (!uniq.every(function (w) { return at[w].has(i); })) return;
-        // chains: position of the latest word → position of the chain's first word
-        var reach = new Map();
-        at[words[0]].get(i).words.forEach(function (p) { reach.set(p, p); });
-        for (var k = 1; k < words.length && reach.size; k++) {
-          var next = new Map();
-          at[words[k]].get(i).words.forEach(function (p) {
-            for (var g = 1; g <= LOOSE_GAP; g++) {
-              if (reach.has(p - g)) {
-                var s = reach.get(p - g);
-                if (!next.has(p) || s < next.get(p)) next.set(p, s);
-              }
-            }
-          });
-          reach = next;
-        }
-        if (!reach.size) return;
-        var start = Math.min.apply(null, Array.from(reach.values()));
-        out.set(i, { tier: start < d.heads[i] ? 0 : start < d.ends[i] ? 1 : 2, hit: at[words[0]].get(i) });
+      maps.sort(function (a, b) { return a.size - b.size; });
+      var candidates = [];
+      maps[0].forEach(function (bits, doc) {
+        for (var k = 1; k < maps.length && bits; k++) bits &= maps[k].get(doc) || 0;
+        if (bits) candidates.push([doc, bits & 1 ? 0 : bits & 2 ? 1 : 2]);
       });
-      return out;
+      // The pairs say the words stand near each other, not that they follow one another: check the
+      // chain in the case's text (title and model from facets.json, the rest from its text file),
+      // for the LOOSE_CHECK best candidates.
+      candidates.sort(function (a, b) { return (a[1] - b[1]) || (d.rows[b[0]][3] - d.rows[a[0]][3]) || (a[0] - b[0]); });
+      candidates = candidates.slice(0, LOOSE_CHECK);
+      return Promise.all(candidates.map(function (c) {
+        if (chained(tokenize(d.head[c[0]]), els)) return [c[0], 0];
+        return self.caseText(d, c[0]).then(function (t) {
+          if (chained(tokenize(t[0]), els)) return [c[0], 1];
+          if (chained(tokenize(t[1]), els)) return [c[0], 2];
+          return null;
+        }, function () { return null; });
+      })).then(function (checked) {
+        var out = new Map();
+        checked.forEach(function (c) { if (c) out.set(c[0], { tier: c[1], hit: true }); });
+        return out;
+      });
     });
   };
+
+  /* A case's measures and the rest as printed: [measures, rest] (search/text/<id>.cbx). */
+  Engine.prototype.caseText = function (d, i) {
+    return this.packed("search/text/" + encodeURIComponent(d.rows[i][0]) + ".cbx");
+  };
+
+  /* Words and single other characters, as the index writer splits text (casebook/searchindex.mjs). */
+  var TOKEN = new RegExp("[" + HAN_CHARS + "]|(?:(?![" + HAN_CHARS + "])[\\p{L}\\p{N}])+|\\S", "gu");
+  function tokenize(text) {
+    return String(text || "").replace(NAME_MARKS, "").normalize("NFKC").toLowerCase().match(TOKEN) || [];
+  }
+
+  /* Do the words `els` follow one another in `toks`, each at most LOOSE_GAP positions after the one
+   * before (fields are further apart: casebook/search.py FIELD_SEP)? */
+  function chained(toks, els) {
+    var reach = [];
+    for (var k = 0; k < toks.length; k++) if (toks[k] === els[0]) reach.push(k);
+    for (var j = 1; j < els.length && reach.length; j++) {
+      var next = [];
+      reach.forEach(function (p) {
+        for (var g = 1; g <= LOOSE_GAP; g++) if (toks[p + g] === els[j] && next.indexOf(p + g) < 0) next.push(p + g);
+      });
+      reach = next;
+    }
+    return reach.length > 0;
+  }
 
   /* A query is made of units, ANDed: the whole query when it names a category (外卖骑手, 党支部+合作社),
    * else each part. A unit matches a row by its text (every part of it, "exact") or, when it names
@@ -348,22 +478,11 @@
    * rows for an empty query. */
   Engine.prototype.search = function (raw) {
     var self = this;
-    return Promise.all([this.warm(), this.searchData()]).then(function (got) {
-      return self.merge(got[0], got[1]).then(function () { return got; });
-    }).then(function (got) {
-      var pf = got[0], d = got[1];
+    return this.searchData().then(function (d) {
       var parts = parseQuery(raw, d.t2s);
       if (!parts.length) return { query: raw, parts: parts, rows: null, hits: null };
       var q = units(d, raw, parts);
-      return Promise.all(parts.map(function (p) { return self.term(pf, termOf(p)); })).then(function (responses) {
-        var partMaps = parts.map(function (p, k) {
-          var m = new Map();
-          (responses[k] && responses[k].results || []).forEach(function (res) {
-            var i = d.byId[res.id];
-            if (i !== undefined) m.set(i, { tier: tierOf(d, i, p, firstPos(res)), hit: res });
-          });
-          return m;
-        });
+      return Promise.all(parts.map(function (p) { return p.phrase ? self.phrase(d, p) : self.word(d, p); })).then(function (partMaps) {
         var unitMaps = q.list.map(function (u) {
           return unitMatch(d, u, u.parts.map(function (p) { return partMaps[parts.indexOf(p)]; }));
         });
@@ -374,7 +493,7 @@
         if (exact.size >= FEW) return finish(d, res, [exact]);
         // Loose matches for each phrase long enough, then the rows every unit matches loosely or exactly.
         var jobs = parts.map(function (p) {
-          return p.phrase && p.phrase.length >= LOOSE_MIN ? self.loose(pf, d, p) : Promise.resolve(new Map());
+          return p.phrase && p.phrase.length >= LOOSE_MIN ? self.loose(d, p) : Promise.resolve(new Map());
         });
         return Promise.all(jobs).then(function (looseMaps) {
           var wide = q.list.map(function (u, k) {
@@ -434,7 +553,7 @@
     return res;
   }
 
-  /* Search for the newest query only: while Pagefind is busy, later queries wait and all but the
+  /* Search for the newest query only: while a search is running, later queries wait and all but the
    * last are dropped (typing 流动党员 need not wait for 流, 流动 and 流动党 to finish). Calls
    * `done(result)` for each query that ran, or `fail(error)`. */
   Engine.prototype.latest = function (slot, raw, done, fail) {
@@ -451,15 +570,16 @@
     this.search(raw).then(function (res) { after(); done(res); }, function (err) { after(); fail(err); });
   };
 
-  /* The excerpt of a hit as DOM nodes (text and <mark> elements built here; nothing is parsed as
-   * HTML). Built from the page text Pagefind stores (data().content), after the title and model
-   * (shown above the excerpt already) and before the page furniture (META_MARK): around the first
-   * match of the query, every match marked, fields apart with " · ". `loose`: the query's
-   * characters may stand a few apart (a loose match). */
-  Engine.prototype.excerpt = function (hit, parts, headWords, loose) {
+  /* The excerpt of row i as DOM nodes (text and <mark> elements built here; nothing is parsed as
+   * HTML). Built from the case's text (its measures and the rest: not the title and model, shown
+   * above the excerpt already, nor the page furniture): around the first match of the query, every
+   * match marked, fields apart with " · ". `loose`: the query's characters may stand a few apart. */
+  Engine.prototype.excerpt = function (i, parts, loose) {
     var lang = this.lang, self = this;
-    return Promise.all([hit.data(), this.data()]).then(function (got) {
-      return excerptNodes(String(got[0].content || ""), parts || [], headWords || 0, lang, loose, self.labels(got[1]));
+    return this.data().then(function (d) {
+      return self.caseText(d, i).then(function (t) {
+        return excerptNodes(t[0] + " \u00a6 \u00a6 \u00a6 " + t[1], parts || [], lang, loose, self.labels(d));
+      });
     });
   };
 
@@ -473,41 +593,21 @@
     return this.labelSet;
   };
 
-  var CJK = "\\u3000-\\u303f\\u3400-\\u9fff\\uf900-\\uffef\\u201c\\u201d";
-  var CJK_GAP = new RegExp("([" + CJK + "]) (?=[" + CJK + "])", "g");
-
   function escapeRe(t) { return t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
 
   function matcher(parts, loose) {
     var alts = parts.map(function (p) {
-      if (p.phrase) return p.phrase.map(escapeRe).join(loose ? "[^\u00b7]{0,6}?" : "\\s*");
+      // quotation marks and dots inside names are in the text but not in the query
+      if (p.phrase) return p.phrase.map(escapeRe).join(loose ? "[^\u00b7]{0,6}?" : "[\\s" + NAME_MARK_CHARS + "]*");
       return "(?<![\\p{L}\\p{N}])" + escapeRe(stem(p.words[0])) + "[\\p{L}\\p{N}]*";
     });
     return alts.length ? new RegExp(alts.join("|"), "giu") : null;
   }
 
-  /* Where word `n` starts in the page text Pagefind returns. English text is split on white space
-   * (as Pagefind splits it); in Chinese text (whose U+200B separators pagefind.js removes) a word
-   * is a Han character, a run of other letters and digits, or a run of punctuation. */
-  var ZH_WORD = /[\u3400-\u9fff\uf900-\ufaff]|(?:(?![\u3400-\u9fff\uf900-\ufaff])[\p{L}\p{N}])+|[^\s\p{L}\p{N}]+/gu;
-
-  function wordOffset(text, n, lang) {
-    if (n <= 0) return 0;
-    var re = lang === "zh" ? new RegExp(ZH_WORD.source, "gu") : /\S+/g, m, k = 0;
-    while ((m = re.exec(text)) !== null) {
-      if (k === n) return m.index;
-      k++;
-    }
-    return 0;
-  }
-
-  function excerptNodes(content, parts, headWords, lang, loose, labels) {
-    content = content.replace(/\u200b/g, "");
-    var end = content.indexOf(META_MARK);
-    if (end >= 0) content = content.slice(0, end);
-    var body = content.slice(wordOffset(content, headWords, lang));
-    body = body.split(FIELD_SEP).filter(function (f) { return !(labels && labels[f.trim()]); }).join(" \u00b7 ");
-    if (lang !== "zh") body = body.replace(CJK_GAP, "$1");
+  /* `content`: a case's measures and the rest as printed (quotation marks kept), fields apart
+   * (search/text/<id>.cbx, casebook/search.py case_document). */
+  function excerptNodes(content, parts, lang, loose, labels) {
+    var body = content.split(FIELD_SEP).filter(function (f) { return !(labels && labels[f.trim()]); }).join(" \u00b7 ");
     body = body.replace(/\s+/g, " ").replace(/^[\s\u00b7]+|[\s\u00b7]+$/g, "");
     var re = matcher(parts, loose), found = [], m;
     if (re) {
@@ -809,9 +909,9 @@
       if (hits && hits[i]) {
         var ex = el("p", "cb-result__excerpt");
         li.appendChild(ex);
-        (function (ex, hit, loose) {
-          self.engine.excerpt(hit, self.result.parts, d.heads[i], loose).then(function (frag) { ex.appendChild(frag); }, function () {});
-        })(ex, hits[i], how === "loose");
+        (function (ex, i, loose) {
+          self.engine.excerpt(i, self.result.parts, loose).then(function (frag) { ex.appendChild(frag); }, function () {});
+        })(ex, i, how === "loose");
       } else if (!this.result || !this.result.rows || how === "category") {
         var line = el("p", "cb-result__excerpt cb-result__summary");
         li.appendChild(line);
@@ -1263,7 +1363,7 @@
       var ex = el("p", "cb-box__excerpt");
       art.appendChild(ex);
       if (res.hits && res.hits[i]) {
-        self.engine.excerpt(res.hits[i], res.parts, d.heads[i], how === "loose").then(function (frag) { ex.appendChild(frag); }, function () {});
+        self.engine.excerpt(i, res.parts, how === "loose").then(function (frag) { ex.appendChild(frag); }, function () {});
       }
       a.appendChild(art);
       li.appendChild(a);
