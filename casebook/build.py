@@ -296,9 +296,17 @@ def run_mkdocs(config: Path, out_dir: Path, env: dict[str, str]) -> int:
 
 
 def start_indexer(docs: Path, out: Path) -> subprocess.Popen:
-    """Index the generated pages in ``docs`` into ``out`` in a child process (casebook.search)."""
+    """Index the generated pages in ``docs`` into ``out`` in a child process (casebook.search), in a
+    process group of its own, so that :func:`stop_indexer` also ends the index writer it runs."""
     cmd = [sys.executable, "-m", "casebook.search", "--docs", str(docs), str(out)]
-    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def stop_indexer(proc: subprocess.Popen) -> None:
+    """End the indexing child and everything it started (the build is stopping)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 def wait_indexer(proc: subprocess.Popen) -> str | None:
@@ -306,8 +314,7 @@ def wait_indexer(proc: subprocess.Popen) -> str | None:
     try:
         _out, err = proc.communicate()
     except BaseException:
-        proc.kill()
-        proc.wait()
+        stop_indexer(proc)
         raise
     if proc.returncode == 0:
         return None
@@ -400,8 +407,7 @@ def _build_locked(site_dir: Path, shown: str, config: Path, cases: Path, search:
             built = run_mkdocs(Path(name), tmp, env) == 0
         except BaseException:
             if indexer is not None:
-                indexer.kill()
-                indexer.wait()
+                stop_indexer(indexer)
             raise
         t2 = time.perf_counter()
         if indexer is not None:

@@ -34,6 +34,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from . import facets
 from .searchindex import (
     INDEX_DIR,
     META_FILE,
@@ -204,7 +205,7 @@ def index_language(root: Path, lang: str, pages: Path | None = None, out: Path |
     ``pages`` a generated docs folder, ``cases/<id>.md`` (``<id>.en.md`` for English). The index is
     written under ``out`` (default ``root``), replacing what an earlier run wrote there."""
     facets_path = root / FACETS_FILE
-    rows = json.loads(facets_path.read_text(encoding="utf-8"))["c"]
+    rows = facets.rows(json.loads(facets_path.read_text(encoding="utf-8")))
     out = root if out is None else out
     from_docs = pages is not None
     pages = root if pages is None else pages

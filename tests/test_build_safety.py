@@ -65,7 +65,7 @@ def leftovers(*folders: Path) -> list[str]:
     found = []
     for folder in folders:
         for p in folder.iterdir():
-            made = p.name.startswith((".casebook-build-", "casebook-docs-")) or (
+            made = p.name.startswith((".casebook-build-", "casebook-docs-", "casebook-index-")) or (
                 p.name.startswith(".") and (".building-" in p.name or ".old-" in p.name or p.name.endswith(".lock"))
             )
             if made:
@@ -414,16 +414,19 @@ def test_sigterm_during_mkdocs_removes_every_temporary_folder(tmp_path):
     first = casebook(work, tmp_path, "build", "--site-dir", str(site), "--no-search")
     assert first.returncode == 0, first.stderr
     before = digest(site)
-    cmd = [sys.executable, "-m", "casebook", "build", "--site-dir", str(site), "--no-search"]
+    # with search: the index writer runs beside MkDocs, and must end with it
+    cmd = [sys.executable, "-m", "casebook", "build", "--site-dir", str(site)]
     proc = subprocess.Popen(
         cmd, cwd=work, env=env_for(work, tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
     try:
         wait_for(
-            lambda: list(tmp_path.glob(".site.building-*")) and children.read_text().split(), proc, "MkDocs running"
+            lambda: list(tmp_path.glob(".site.building-*")) and len(children.read_text().split()) == 2,
+            proc,
+            "MkDocs and the indexer running",
         )
-        mkdocs = [int(pid) for pid in children.read_text().split()]
+        mkdocs = [int(pid) for pid in children.read_text().split()]  # MkDocs and the indexer
         proc.send_signal(signal.SIGTERM)
         _out, err = proc.communicate(timeout=60)
     finally:
@@ -435,3 +438,18 @@ def test_sigterm_during_mkdocs_removes_every_temporary_folder(tmp_path):
     assert leftovers(tmp_path, tmp_path / "tmpdir", work) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["proj", "site", "tmpdir"]
     assert digest(site) == before
+
+
+def test_a_failing_search_index_stops_the_build_and_keeps_the_last_site(tmp_path):
+    work = make_project(tmp_path)
+    site = tmp_path / "site"
+    first = casebook(work, tmp_path, "build", "--site-dir", str(site))
+    assert first.returncode == 0, first.stderr
+    before = digest(site)
+    # the project's own index writer, broken (the build runs the copy's casebook package)
+    (work / "casebook/searchindex.mjs").write_text('console.error("坏了"); process.exit(3);\n', encoding="utf-8")
+    second = casebook(work, tmp_path, "build", "--site-dir", str(site))
+    assert second.returncode == 1
+    assert "搜索索引失败" in second.stderr and "坏了" in second.stderr and "保持不变" in second.stderr
+    assert digest(site) == before
+    assert leftovers(tmp_path, tmp_path / "tmpdir", work) == []

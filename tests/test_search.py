@@ -28,6 +28,7 @@ import pytest
 from casebook import search as cbsearch
 from casebook import searchindex
 from casebook.facets import UI_KEYS
+from casebook.facets import rows as facet_rows
 from casebook.render import ui
 from casebook.vocab import vocabulary
 
@@ -53,7 +54,7 @@ def test_facets_list_every_published_case_with_labels_in_both_languages(corpus_s
     for lang in ("zh", "en"):
         f = facets(corpus_site, lang)
         root = corpus_site / "en" if lang == "en" else corpus_site
-        rows = f["c"]
+        rows = facet_rows(f)
         assert [r[0] for r in rows if r[0] not in ids] == []
         assert sorted(r[0] for r in rows) == sorted(ids)
         assert all((root / "cases" / f"{r[0]}.html").is_file() for r in rows)
@@ -78,9 +79,11 @@ def test_facets_file_is_compact(corpus_site):
     raw = (corpus_site / "search/facets.json").read_text(encoding="utf-8")
     data = json.loads(raw)
     assert raw.strip() == json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    assert all(isinstance(r, list) for r in data["c"])  # rows are arrays, not objects
-    rows = json.dumps(data["c"], ensure_ascii=False, separators=(",", ":"))
-    per_case = len(rows.encode("utf-8")) / len(data["c"])
+    assert "c" not in data and len(data["cols"]) == 13  # column by column, not row by row
+    assert all(len(col) == len(facet_rows(data)) for col in data["cols"])
+    assert all(isinstance(i, int) for i in data["cols"][4])  # places are numbers into "pl"
+    rows = json.dumps([data["cols"], data["pl"]], ensure_ascii=False, separators=(",", ":"))
+    per_case = len(rows.encode("utf-8")) / len(facet_rows(data))
     assert per_case < 500, per_case
     # the category names (aliases, related words): a fixed table, not per case
     names = json.dumps([data["a"], data["r"]], ensure_ascii=False, separators=(",", ":"))
@@ -89,7 +92,7 @@ def test_facets_file_is_compact(corpus_site):
 
 def test_index_metadata_matches_the_facets_and_the_files(corpus_site):
     for root in (corpus_site, corpus_site / "en"):
-        rows = json.loads((root / "search/facets.json").read_text(encoding="utf-8"))["c"]
+        rows = facet_rows(json.loads((root / "search/facets.json").read_text(encoding="utf-8")))
         meta, tables = searchindex.load(root)
         assert meta["v"] == searchindex.FORMAT and meta["n"] == len(rows)
         assert len(meta["heads"]) == len(meta["ends"]) == len(rows)
@@ -108,7 +111,7 @@ def test_index_metadata_matches_the_facets_and_the_files(corpus_site):
 
 def test_index_finds_phrases_exactly_with_the_first_position(corpus_site):
     meta, tables = searchindex.load(corpus_site)
-    rows = json.loads((corpus_site / "search/facets.json").read_text(encoding="utf-8"))["c"]
+    rows = facet_rows(json.loads((corpus_site / "search/facets.json").read_text(encoding="utf-8")))
     ids = [r[0] for r in rows]
 
     def found(query: str) -> set[str]:
@@ -222,10 +225,11 @@ def test_hook_indexes_the_first_serve_build_then_rebuilds_in_the_background(monk
     assert getattr(hook.on_post_build, "mkdocs_priority", 0) < -100
 
 
-def test_a_failing_index_writer_stops_the_build_and_keeps_the_last_site(tmp_path, monkeypatch):
+def test_a_failing_index_writer_is_reported(tmp_path, monkeypatch):
     site = tmp_path / "root"
     (site / "search").mkdir(parents=True)
-    (site / "search/facets.json").write_text('{"c": [["a", "T", "M"]]}', encoding="utf-8")
+    facets = {"cols": [["a"], ["T"], ["M"], [0], [0]], "pl": ["P"]}
+    (site / "search/facets.json").write_text(json.dumps(facets), encoding="utf-8")
     (site / "cases").mkdir()
     (site / "cases/a.html").write_text('<div class="cb-measures" data-pagefind-body>甲</div>', encoding="utf-8")
     monkeypatch.setattr(searchindex, "WRITER", tmp_path / "missing.mjs")
@@ -360,7 +364,7 @@ def test_search_page_facets_narrow_with_counts_and_state_in_the_url(page, base, 
     assert len(everything) >= 10
     status = page.inner_text("#cb-status")
     assert str(len(everything)) in status
-    rows = {r[0]: r for r in f["c"]}
+    rows = {r[0]: r for r in facet_rows(f)}
     slugs = [g[0] for g in f["f"]["g"]]
 
     def has_group(cid, slug):
@@ -416,7 +420,7 @@ def test_shared_url_restores_a_filtered_search(page, base, corpus_site):
     assert facet_box(page, "g", "couriers").is_checked() and facet_box(page, "g", "delivery-riders").is_checked()
     got = results(page)
     p_index = [p[0] for p in f["f"]["p"]].index("110000")
-    rows = {r[0]: r for r in f["c"]}
+    rows = {r[0]: r for r in facet_rows(f)}
     assert got and all(rows[c][5] == p_index for c in got)
     assert "dongcheng-warm-stations" in got
     assert page.locator("#cb-chips button").count() == 3
@@ -429,22 +433,22 @@ def test_without_a_query_every_case_is_listed_and_filterable(page, base, corpus_
     page.on("request", lambda r: requests.append(r.url))
     page.goto(base + "search/index.html")
     wait_done(page, "")
-    assert page.locator("#cb-results li.cb-result").count() == min(20, len(f["c"]))
-    assert str(len(f["c"])) in page.inner_text("#cb-status")
-    assert results(page) == [r[0] for r in f["c"]][:20]  # listing order: newest year first
-    if len(f["c"]) > 20:
+    assert page.locator("#cb-results li.cb-result").count() == min(20, len(facet_rows(f)))
+    assert str(len(facet_rows(f))) in page.inner_text("#cb-status")
+    assert results(page) == [r[0] for r in facet_rows(f)][:20]  # listing order: newest year first
+    if len(facet_rows(f)) > 20:
         page.click("#cb-more")
-        assert page.locator("#cb-results li.cb-result").count() == min(40, len(f["c"]))
+        assert page.locator("#cb-results li.cb-result").count() == min(40, len(facet_rows(f)))
     # region: province, then a city within it
     guizhou = [p[0] for p in f["f"]["p"]].index("520000")
-    in_guizhou = [r[0] for r in f["c"] if r[5] == guizhou]
+    in_guizhou = [r[0] for r in facet_rows(f) if r[5] == guizhou]
     facet_box(page, "p", "520000").check()
     wait_done(page)
     assert results(page) == in_guizhou[:20]
     zunyi = [c[0] for c in f["f"]["c"]].index("520300")
     facet_box(page, "c", "520300").check()
     wait_done(page)
-    assert set(results(page)) == {r[0] for r in f["c"] if r[6] == zunyi}
+    assert set(results(page)) == {r[0] for r in facet_rows(f) if r[6] == zunyi}
     assert query_of(page)["p"] == ["520000"] and query_of(page)["c"] == ["520300"]
     assert page.locator("#cb-results .cb-result__excerpt:not(.cb-result__summary)").count() == 0
     assert not any("/pagefind/" in u or "pagefind-map" in u for u in requests)  # a listing needs no engine
@@ -532,7 +536,7 @@ def test_record_text_is_shown_literally_and_withdrawn_cases_are_not_found(page, 
     page.fill("#cb-q", "")
     wait_done(page, "")
     assert "fx-withdrawn" not in results(page)
-    assert "fx-withdrawn" not in {r[0] for r in facets(fixture_site)["c"]}
+    assert "fx-withdrawn" not in {r[0] for r in facet_rows(facets(fixture_site))}
     clean(page)
 
 

@@ -24,6 +24,7 @@ import yaml
 from casebook import figures, searchfigures
 from casebook.casepage import printed_differs
 from casebook.export import csv_record_text, csv_text_cell
+from casebook.facets import rows as facet_rows
 from casebook.index import build_catalog
 from casebook.render import ui
 from casebook.site import load_cases
@@ -104,7 +105,7 @@ def test_files_hold_every_case_in_facets_order_with_its_row_data(sf_site, sf_cas
     for lang in ("zh", "en"):
         meta, entries = shard_files(sf_site, lang)
         facets = json.loads(((sf_site / "en" if lang == "en" else sf_site) / "search/facets.json").read_text("utf-8"))
-        ids = [r[0] for r in facets["c"]]
+        ids = [r[0] for r in facet_rows(facets)]
         assert meta["n"] == searchfigures.CASES_PER_FILE and meta["cap"] == figures.MAX_CASES == 500
         assert meta["cases"] == len(ids) == len(entries) and meta["files"] == math.ceil(len(ids) / meta["n"])
         used = {f.indicator for c in catalog.cases for f in c.numbers if f.indicator}

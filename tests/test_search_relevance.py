@@ -17,6 +17,8 @@ import re
 
 import pytest
 
+from casebook.facets import rows as facet_rows
+
 # (query, cases that must be in the top 5). Grouped by what the query is.
 ZH = [
     # model names and slogans
@@ -484,7 +486,7 @@ def _tagged(corpus_site, lang: str, facet: str, slug: str) -> set[str]:
     values = [v[0] for v in f["f"][facet]]
     column = {"g": 7, "t": 8, "th": 9}[facet]
     at = values.index(slug)
-    return {r[0] for r in f["c"] if (at in r[column] if isinstance(r[column], list) else r[column] == at)}
+    return {r[0] for r in facet_rows(f) if (at in r[column] if isinstance(r[column], list) else r[column] == at)}
 
 
 def _heads(site) -> dict[str, str]:
@@ -514,7 +516,7 @@ def _check_category_answer(got, tagged, query: str, names: list[str], rows: dict
 @pytest.mark.parametrize("query, facet, slug", STAFF_ALIASES, ids=[q for q, _, _ in STAFF_ALIASES])
 def test_a_category_name_finds_every_case_tagged_with_it(page_search, corpus_site, query, facet, slug):
     got = page_search(query)
-    rows = {r[0]: r for r in facets(corpus_site)["c"]}
+    rows = {r[0]: r for r in facet_rows(facets(corpus_site))}
     label = {v[0]: v[1] for v in facets(corpus_site)["f"][facet]}[slug]
     _check_category_answer(got, _tagged(corpus_site, "zh", facet, slug), query, [query, label], rows, corpus_site)
     assert {m for _, m in got} <= {"exact", "category"}
@@ -534,7 +536,7 @@ def test_delivery_rider_names_find_the_same_cases_title_and_model_first(page_sea
     for q, got in found.items():
         assert tagged <= {i for i, _ in got}, q
     # 外卖员 is printed in the titles of changping, dongcheng, meilin and tiantongyuanbei: first for any name
-    rows = {r[0]: r for r in facets(corpus_site)["c"]}
+    rows = {r[0]: r for r in facet_rows(facets(corpus_site))}
     titled = {i for i in tagged if "外卖员" in rows[i][1] + rows[i][2]}
     assert len(titled) >= 3
     for q, got in found.items():
@@ -630,7 +632,7 @@ def test_every_alias_of_every_category_finds_every_case_tagged_with_it(page_sear
     checked = 0
     for lang in ("zh", "en"):
         f = facets(corpus_site, lang)
-        rows = {r[0]: r for r in f["c"]}
+        rows = {r[0]: r for r in facet_rows(f)}
         queries = []
         for kind, facet in vocab:
             for term in vocabulary(kind).terms:

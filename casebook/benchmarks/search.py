@@ -205,8 +205,10 @@ def quiet(page, log: list[str], ms: int = 600) -> None:
 def browse(site: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
+    from casebook.facets import rows as facet_rows
+
     facets = json.loads((site / "search/facets.json").read_text(encoding="utf-8"))
-    case_id = facets["c"][len(facets["c"]) // 2][0]
+    case_id = facet_rows(facets)[len(facet_rows(facets)) // 2][0]
     base, httpd, log = serve(site)
     out: dict = {}
     try:
