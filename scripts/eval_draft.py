@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/eval_draft.py [--sources DIR] [--leftovers]
 
-Prints the table that docs-notes/draft.md shows, then what each source missed; with --leftovers also
+Prints the tables that docs-notes/draft.md shows (the measures, then every source field against the
+gold records: right / same words in another form / wrong / left empty), then what each source missed; with --leftovers also
 what `casebook check` still reports on every draft once its marks are removed (the "confirm
 everything, change nothing else" table). The logic is in casebook/draft/evaluate.py.
 """
@@ -14,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from casebook.draft.evaluate import evaluate, leftovers, leftovers_table, misses, table
+from casebook.draft.evaluate import evaluate, fields_table, leftovers, leftovers_table, misses, table
 from casebook.paths import project_root
 from casebook.verify import default_sources_dir
 
@@ -31,6 +32,8 @@ def main() -> int:
         return 2
     result = evaluate(sources, Path(args.gold))
     print(table(result))
+    print()
+    print(fields_table(result))
     print()
     print(misses(result))
     if args.leftovers:

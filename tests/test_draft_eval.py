@@ -2,7 +2,7 @@
 
 import pytest
 
-from casebook.draft.evaluate import THRESHOLDS, evaluate, leftovers_table, strip_confirm
+from casebook.draft.evaluate import THRESHOLDS, evaluate, field_verdict, leftovers_table, strip_confirm
 from casebook.paths import project_root
 from casebook.verify import default_sources_dir
 
@@ -58,3 +58,18 @@ def test_leftovers_table_names_empty_fields_and_counts_anything_else():
     text = leftovers_table(found)
     assert "| a.yaml | 3 | measures[].text ×2、title |" in text
     assert "errors other than an empty field: 1." in text and "title 2" in text
+
+
+def test_no_drafted_source_field_cites_what_the_record_does_not(result):
+    assert [s.titles_wrong for mode in ("all", "loso") for s in result[mode].values()] == [0] * 8
+    assert [s.wrong_fields for s in result["all"].values()] == [[]] * 4
+    assert sum(s.titles_right for s in result["all"].values()) >= 24  # docs-notes/draft.md: 7 left for the editor
+
+
+def test_field_verdicts():
+    assert field_verdict("坚持正确政绩观④", "坚持正确政绩观④") == "right"
+    assert field_verdict(None, None) == "right"
+    assert field_verdict(None, "坚持党建引领") == "empty"
+    assert field_verdict("单位工作人员 孙 靓", "孙靓（单位工作人员）") == "form"
+    assert field_verdict("浙江省青田县：组织动员", "坚持党建引领") == "wrong"
+    assert field_verdict("贵州日报", None) == "wrong"

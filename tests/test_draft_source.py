@@ -9,7 +9,7 @@ BRIEFING = "第 21 期\n\n中共宝鸡市委组织部办公室\n\n2022 年 12 �
 
 def test_briefing_masthead_is_printed():
     bl = blocks(BRIEFING)
-    info = source_info(items(bl)[0], masthead(bl), None)
+    info = source_info(items(bl)[0], masthead(bl))
     assert (info.kind, info.issue, info.issuer, info.date, info.title) == (
         "briefing", "第21期", "中共宝鸡市委组织部办公室", "2022-12-06", "千阳：党建引领寄递物流行业健康发展"
     )  # fmt: skip
@@ -21,7 +21,7 @@ def test_newspaper_from_a_byline_of_the_page_is_inferred():
         "# “红色引擎”让快递物流行业找到“家”\n\n■ 贵州日报天眼新闻记者 刘骏娇\n\n龙里县创新行业党建联建机制。\n\n"
         "## 多措并举提升人才归属感\n\n本报讯（周洁）娄山关街道联系服务人才。\n"
     )
-    first, second = (source_info(i, masthead(bl), None) for i in items(bl))
+    first, second = (source_info(i, masthead(bl)) for i in items(bl))
     assert (first.publication, first.author, first.date) == ("贵州日报", "刘骏娇", None)
     assert (second.publication, second.author) == ("贵州日报", "周洁")  # the page's paper, from another byline
     assert first.inferred == second.inferred == ["publication"]
@@ -38,5 +38,5 @@ def test_year_from_qunian_is_inferred():
 
 def test_no_year_is_left_empty():
     bl = blocks("## 深圳： 精准服务\n\n深圳市创新实施“暖蜂行动”，建设驿站。\n")
-    info = source_info(items(bl)[0], masthead(bl), None)
+    info = source_info(items(bl)[0], masthead(bl))
     assert info.date is None and info.publication is None

@@ -50,3 +50,9 @@ def test_line_of_a_joined_piece():
 
 def test_sentences():
     assert sentences("甲。“乙！”丙") == ["甲。", "“乙！”", "丙"]
+
+
+def test_a_byline_after_a_paragraph_broken_off_stays_a_byline():
+    text = "打洛村种植了400余亩火龙果，菠萝蜜、柚子、西瓜等\n\n本报记者 戴振华 文/图\n\n（本报记者 程 焕整理）\n"
+    assert [b.kind for b in blocks(text)] == ["body", "byline", "byline"]
+    assert blocks(text)[0].text.endswith("西瓜等")

@@ -9,8 +9,8 @@ from .figures import Figure, Skipped, figures
 from .names import Name, Quote, names, quotes
 from .places import Division
 from .rules import words
-from .source import SourceInfo, masthead, source_info
-from .split import Item, Practice, article_province, items, practices
+from .source import SourceInfo, masthead, page_sources
+from .split import Practice, article_province, items, practices
 from .suggest import groups, theme, topics
 from .text import blocks
 
@@ -96,11 +96,8 @@ def draft_text(text: str) -> list[Draft]:
     mast = masthead(bl)
     province = article_province(bl)
     out: list[Draft] = []
-    inherited: Item | None = None
-    for item in items(bl):
-        if any(h.rank == 1 for h in item.header + item.blocks if h.kind == "heading"):
-            inherited = item
-        info = source_info(item, mast, inherited if inherited is not item else None)
+    page = items(bl)
+    for item, info in zip(page, page_sources(page, mast), strict=True):
         for p in practices(item, province):
             if p.place is None:
                 continue

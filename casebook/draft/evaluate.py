@@ -49,6 +49,10 @@ class Score:
     false_figures: int = 0
     names_recorded: int = 0
     names_found: int = 0
+    titles_right: int = 0  # gold records whose draft cites exactly their source title
+    titles_wrong: int = 0  # drafts citing a title that is not their record's (or, unmatched, no record's)
+    fields: dict[str, Counter[str]] = field(default_factory=dict)  # source field → right/form/wrong/empty
+    wrong_fields: list[str] = field(default_factory=list)
     missed_practices: list[str] = field(default_factory=list)
     missed_figures: list[str] = field(default_factory=list)
     false: list[str] = field(default_factory=list)
@@ -57,8 +61,11 @@ class Score:
     def __add__(self, other: Score) -> Score:
         out = Score(f"{self.source}+{other.source}")
         for f in ("practices_recorded", "practices_found", "drafts", "figures_recorded", "figures_right",
-                  "figures_printed", "figures_drafted", "false_figures", "names_recorded", "names_found"):  # fmt: skip
+                  "figures_printed", "figures_drafted", "false_figures", "names_recorded", "names_found",
+                  "titles_right", "titles_wrong"):  # fmt: skip
             setattr(out, f, getattr(self, f) + getattr(other, f))
+        for k in set(self.fields) | set(other.fields):
+            out.fields[k] = self.fields.get(k, Counter()) + other.fields.get(k, Counter())
         return out
 
     def rates(self) -> dict[str, float]:
@@ -69,6 +76,7 @@ class Score:
             "practices_found": r(self.practices_found, self.practices_recorded),
             "figures_right": r(self.figures_right, self.figures_recorded),
             "names_found": r(self.names_found, self.names_recorded),
+            "titles_right": r(self.titles_right, self.practices_recorded),
             "false_figures": self.false_figures / self.figures_drafted if self.figures_drafted else 0.0,
         }
 
@@ -123,14 +131,20 @@ def score_source(path: Path, gold: list[dict], *, loso: bool = False) -> Score:
     with without(off):
         drafts = draft_text(read_article(path))
     s = Score(path.name[:3], practices_recorded=len(recs), drafts=len(drafts))
-    free = [d.place.code for d in drafts]
+    free = list(drafts)
+    pairs: list[tuple[dict, Draft]] = []
     for g in recs:
         code = _deepest(g["region"])
-        if code in free:
-            free.remove(code)
+        same = [d for d in free if d.place.code == code]  # among drafts at one place, the one citing its title
+        src = next((x for x in g.get("sources", []) if isinstance(x, dict) and x.get("file") == path.name), {})
+        d = next((d for d in same if d.source.title == src.get("title")), same[0] if same else None)
+        if d is not None:
+            free.remove(d)
+            pairs.append((g, d))
             s.practices_found += 1
         else:
             s.missed_practices.append(f"{g['id']}（{code}）")
+    _score_sources(s, pairs, free, recs)
     gold_figs = Counter(_gold_key(n) for g in recs for n in g.get("numbers", []))
     gold_printed = Counter(norm(n["printed"]) for g in recs for n in g.get("numbers", []))
     drafted = [f for d in drafts for f in d.figures]
@@ -155,6 +169,49 @@ def score_source(path: Path, gold: list[dict], *, loso: bool = False) -> Score:
     return s
 
 
+#: The source fields compared with the gold records (the drafter fills each only where printed).
+SOURCE_FIELDS = ("title", "author", "column", "date", "issue", "issuer", "publication")
+
+
+def _same_words(a: str, b: str) -> bool:
+    """The same printed words in another form (孙 靓 / 孙靓; 单位 姓名 / 姓名（单位）)."""
+
+    def bag(x: str) -> list[str]:
+        return sorted(re.sub(r"[\s（）()、，,；;：:]", "", x))
+
+    return bag(a) == bag(b)
+
+
+def field_verdict(drafted: str | None, gold: str | None) -> str:
+    """``right`` (equal; both empty counts), ``form`` (same words, another form), ``wrong`` (drafted, but
+    not what the record cites), ``empty`` (left for the editor where the record has a value)."""
+    d = drafted.strip() if isinstance(drafted, str) else drafted
+    g = gold.strip() if isinstance(gold, str) else gold
+    if d == g:
+        return "right"
+    if d is None:
+        return "empty"
+    if g is not None and _same_words(d, str(g)):
+        return "form"
+    return "wrong"
+
+
+def _score_sources(s: Score, pairs: list[tuple[dict, Draft]], unmatched: list[Draft], recs: list[dict]) -> None:
+    """Compare every drafted source field with its gold record's (see :func:`field_verdict`)."""
+    for g, d in pairs:
+        src = next(x for x in g["sources"] if isinstance(x, dict) and x.get("file"))
+        for f in SOURCE_FIELDS:
+            verdict = field_verdict(getattr(d.source, f), src.get(f))
+            s.fields.setdefault(f, Counter())[verdict] += 1
+            if verdict == "wrong":
+                s.wrong_fields.append(f"{g['id']} {f}: {getattr(d.source, f)} ≠ {src.get(f)}")
+        verdict = field_verdict(d.source.title, src.get("title"))
+        s.titles_right += verdict == "right"
+        s.titles_wrong += verdict == "wrong"
+    titles = {x.get("title") for g in recs for x in g["sources"] if isinstance(x, dict)}
+    s.titles_wrong += sum(1 for d in unmatched if d.source.title is not None and d.source.title not in titles)
+
+
 def evaluate(sources_dir: Path, gold_dir: Path) -> dict[str, dict[str, Score]]:
     """{"all": {source: score}, "loso": {source: score}} over the sources that have gold records."""
     gold = gold_records(gold_dir)
@@ -177,8 +234,8 @@ def table(result: dict[str, dict[str, Score]]) -> str:
     """The evaluation as a Markdown table (what docs-notes/draft.md shows)."""
     rows = [
         "| source | rules | practices found / recorded (drafts) | figures exactly right / recorded | "
-        "printed names found / recorded | false figures / drafted |",
-        "|---|---|---|---|---|---|",
+        "printed names found / recorded | false figures / drafted | source titles right / recorded (wrong) |",
+        "|---|---|---|---|---|---|---|",
     ]
     for mode, label in (("all", "all"), ("loso", "leave-one-out")):
         scores = result[mode]
@@ -190,7 +247,8 @@ def table(result: dict[str, dict[str, Score]]) -> str:
                 f"| {key} | {label} | {s.practices_found}/{s.practices_recorded} ({s.drafts}) {_pct(r['practices_found'])} | "
                 f"{s.figures_right}/{s.figures_recorded} {_pct(r['figures_right'])} | "
                 f"{s.names_found}/{s.names_recorded} {_pct(r['names_found'])} | "
-                f"{s.false_figures}/{s.figures_drafted} {_pct(r['false_figures'])} |"
+                f"{s.false_figures}/{s.figures_drafted} {_pct(r['false_figures'])} | "
+                f"{s.titles_right}/{s.practices_recorded} {_pct(r['titles_right'])} ({s.titles_wrong} wrong) |"
             )
         if total is not None:
             r = total.rates()
@@ -198,8 +256,26 @@ def table(result: dict[str, dict[str, Score]]) -> str:
                 f"| **total** | {label} | {total.practices_found}/{total.practices_recorded} ({total.drafts}) "
                 f"{_pct(r['practices_found'])} | {total.figures_right}/{total.figures_recorded} {_pct(r['figures_right'])} | "
                 f"{total.names_found}/{total.names_recorded} {_pct(r['names_found'])} | "
-                f"{total.false_figures}/{total.figures_drafted} {_pct(r['false_figures'])} |"
+                f"{total.false_figures}/{total.figures_drafted} {_pct(r['false_figures'])} | "
+                f"{total.titles_right}/{total.practices_recorded} {_pct(r['titles_right'])} ({total.titles_wrong} wrong) |"
             )
+    return "\n".join(rows)
+
+
+def fields_table(result: dict[str, dict[str, Score]]) -> str:
+    """Every drafted source field against its gold record (all rules on): per source and field, right /
+    same words in another form / wrong / left empty where the record has a value."""
+    rows = ["| source | " + " | ".join(SOURCE_FIELDS) + " |", "|---|" + "---|" * len(SOURCE_FIELDS)]
+    scores = result["all"]
+    total = None
+    for s in scores.values():
+        total = s if total is None else total + s
+    for key, s in [*scores.items(), *((("**total**", total),) if total is not None else ())]:
+        cells = []
+        for f in SOURCE_FIELDS:
+            c = s.fields.get(f, Counter())
+            cells.append(f"{c['right']}/{c['form']}/{c['wrong']}/{c['empty']}")
+        rows.append(f"| {key} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
 
@@ -210,7 +286,7 @@ def misses(result: dict[str, dict[str, Score]]) -> str:
         out.append(
             f"- **{key}**: practices missed: {'、'.join(s.missed_practices) or '—'}; figures not exactly right: "
             f"{'、'.join(s.missed_figures) or '—'}; names missed: {'、'.join(s.missed_names) or '—'}; "
-            f"false figures: {'、'.join(s.false) or '—'}"
+            f"false figures: {'、'.join(s.false) or '—'}; source fields wrong: {'；'.join(s.wrong_fields) or '—'}"
         )
     return "\n".join(out)
 

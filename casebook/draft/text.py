@@ -92,6 +92,17 @@ def _is_byline(text: str, after_heading: bool) -> bool:
     return len(name) >= 2 and (bool(tokens) or len(text) <= 3)
 
 
+def _byline_line(text: str) -> bool:
+    """A short line that opens or ends with a byline mark (本报记者 戴振华 文/图): never the rest of the
+    paragraph before it, even when that paragraph breaks off mid-sentence."""
+    marks = tuple(rules()["byline_marks"])
+    return (
+        len(text) <= 40
+        and not re.search(r"[，,。；;：:！？!?]", text)
+        and (text.startswith(("■", *marks)) or text.rstrip("）)").endswith(tuple(m.rstrip("）)") for m in marks)))
+    )
+
+
 def _is_heading(text: str) -> bool:
     return (
         len(text) <= 34
@@ -127,6 +138,7 @@ def blocks(text: str) -> list[Block]:
                 )
             )
             and not body.startswith(tuple(words("captions_separate")) + tuple(words("captions_attached")))
+            and not _byline_line(body)
         ):
             prev.starts.append(len(prev.text))
             prev.text += body

@@ -191,6 +191,7 @@ def render(d: Draft, case_id: str, file_name: str, key: str, added: str, folder:
         confirm.append("theme：按词表关键词建议")
     s = d.source
     confirm.append("sources[0]：标题、署名、日期、版面信息")
+    confirm += s.confirm
     if s.date:
         confirm.append("period.reported：与出处日期相同" + ("（推断）" if "date" in s.inferred else ""))
     skipped = "；".join(f"{x.text}（{x.reason}，第{x.line}行）" for x in d.skipped)
