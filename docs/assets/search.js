@@ -129,7 +129,12 @@
   Engine.prototype.data = function () {
     if (!this.dataPromise) {
       this.dataPromise = getJSON(this.base + "search/facets.json").then(function (f) {
-        var d = { f: f, rows: f.c, ui: f.ui, head: [], headWords: [] };
+        // rows from columns (casebook/facets.py), places from their table
+        var rows = (f.cols[0] || []).map(function (_, i) {
+          return f.cols.map(function (col) { return col[i]; });
+        });
+        rows.forEach(function (r) { r[4] = f.pl[r[4]]; });
+        var d = { f: f, rows: rows, ui: f.ui, head: [], headWords: [] };
         d.rows.forEach(function (r) {
           var head = [r[1], r[2]].concat(r.length > 14 ? [r[14]] : []).join(" ").replace(NAME_MARKS, "").normalize("NFKC").toLowerCase();
           d.head.push(head);
