@@ -782,3 +782,18 @@ def test_highlights_have_enough_contrast(page, base):
     box_search(page, "青蜂侠")
     page.wait_for_function("document.querySelector('#cb-box-results mark') !== null")
     assert _contrast(page, "#cb-box-results mark") >= 4.5
+
+
+@pytest.mark.parametrize("query", ["constructor", "__proto__", "toString 党建", "hasOwnProperty", "、、、", "x" * 300])
+def test_odd_queries_are_searched_as_text(page, base, query):
+    # names of JavaScript's own object properties are words like any other, not table entries
+    page.goto(base + "search/index.html")
+    wait_done(page)
+    page.fill("#cb-q", query)
+    page.wait_for_function(
+        "q => { const s = document.getElementById('cb-search');"
+        " return s.getAttribute('data-cb-query') === q && s.getAttribute('data-cb-state') !== 'searching'; }",
+        arg=query,
+    )
+    assert page.get_attribute("#cb-search", "data-cb-state") == "done"
+    clean(page)

@@ -44,6 +44,9 @@
     return e;
   }
 
+  /* obj[key] when obj has it as its own (a query such as "constructor" must not find Object's). */
+  function own(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : null; }
+
   function fmt(s, n) { return String(s || "").replace("{n}", String(n)); }
 
   /* Used only when search/facets.json (which carries the interface strings) cannot be loaded,
@@ -423,15 +426,15 @@
     var a = d.f.a || {}, r = d.f.r || {};
     var whole = searchKey(raw, d.t2s);
     var list, related = [];
-    if (a[whole]) list = [{ parts: parts, cats: a[whole] }];
+    if (own(a, whole)) list = [{ parts: parts, cats: own(a, whole) }];
     else {
       list = parts.map(function (p) {
         var key = p.phrase ? p.text : p.words[0];
-        if (r[key]) related = related.concat(r[key]);
-        return { parts: [p], cats: a[key] || null };
+        if (own(r, key)) related = related.concat(own(r, key));
+        return { parts: [p], cats: own(a, key) };
       });
     }
-    if (r[whole]) related = related.concat(r[whole]);
+    if (own(r, whole)) related = related.concat(own(r, whole));
     return { list: list, related: related };
   }
 
