@@ -17,6 +17,8 @@ from .problems import Problem
 from .validate import check, record_problems, schema_check
 
 _CROSS_LINES = ("model", "related")
+# What the cross-record rules read of a record (validate.cross_problems): all a slim record keeps.
+_CROSS_KEYS = ("id", "region", "model", "related", "replaced_by")
 PARALLEL_FROM = 600  # records; below this, worker start-up costs more than it saves
 
 
@@ -125,7 +127,7 @@ def id_in_text(path: Path) -> str | None:
 _Checked = tuple[Loaded, tuple[list[Problem], bool], str | None]
 
 
-def _load_and_check(files: list[Path]) -> list[_Checked]:
+def _load_and_check(files: list[Path], slim: bool = False) -> list[_Checked]:
     divs = divisions()
     out = []
     for f in files:
@@ -133,35 +135,42 @@ def _load_and_check(files: list[Path]) -> list[_Checked]:
         found = record_problems(rec, divs)
         # Only the lines cross-record checks report on travel back to the parent process.
         rec.lines = {k: v for k, v in rec.lines.items() if len(k) <= 1 or k[0] in _CROSS_LINES}
+        if slim and isinstance(rec.data, dict):
+            rec.data = {k: rec.data[k] for k in _CROSS_KEYS if k in rec.data}
         out.append((rec, found, id_in_text(f) if rec.data is None else None))
     return out
 
 
-def _worker_load_and_check(files: list[Path]) -> list[_Checked]:
+def _worker_load_and_check(files: list[Path], slim: bool = False) -> list[_Checked]:
     # A worker only accumulates loaded records (trees, no reference cycles) and then exits: the
     # cyclic garbage collector would only walk them again and again (a fifth of its time).
     gc.disable()
-    return _load_and_check(files)
+    return _load_and_check(files, slim)
 
 
-def load_and_check(files: list[Path]) -> tuple[list[Loaded], list[Problem]]:
-    """Load and check ``files``: per-record work in worker processes when there are many."""
+def load_and_check(files: list[Path], slim: bool = False) -> tuple[list[Loaded], list[Problem]]:
+    """Load and check ``files``: per-record work in worker processes when there are many.
+
+    With ``slim``, the records returned keep only what the cross-record rules read (id, region,
+    model, related, replaced_by): enough for a check, a quarter of the data to send back."""
     workers = min(os.cpu_count() or 1, 4)
     divs = divisions()  # loaded before forking, shared by the workers
     schema_check()  # compiled before forking, too
     if len(files) < PARALLEL_FROM or workers < 2:
-        results = _load_and_check(files)
+        results = _load_and_check(files, slim)
     else:
         size = -(-len(files) // (workers * 4))
         chunks = [files[i : i + size] for i in range(0, len(files), size)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = [r for part in pool.map(_worker_load_and_check, chunks) for r in part]
+            results = [r for part in pool.map(_worker_load_and_check, chunks, [slim] * len(chunks)) for r in part]
     records = [rec for rec, _, _ in results]
     unloaded = {text_id for _, _, text_id in results if text_id}
     return records, check(records, divs, [found for _, found, _ in results], unloaded)
 
 
-def check_paths(paths: Iterable[Path], context: Path | None = None) -> tuple[list[Loaded], list[Problem]]:
+def check_paths(
+    paths: Iterable[Path], context: Path | None = None, slim: bool = False
+) -> tuple[list[Loaded], list[Problem]]:
     """Load and check every record under ``paths``; returns those records and their problems.
 
     Records under ``context`` (the whole ``cases/`` folder) are loaded too, so cross-record rules
@@ -174,6 +183,6 @@ def check_paths(paths: Iterable[Path], context: Path | None = None) -> tuple[lis
         ctx = Path(os.path.abspath(context))
         if targets and all(t.is_relative_to(ctx) for t in targets):
             extra = [Path(os.path.abspath(e)) for e in find_records([ctx])]
-    records, problems = load_and_check(sorted(set(targets) | set(extra)))
+    records, problems = load_and_check(sorted(set(targets) | set(extra)), slim)
     wanted = {display_path(t) for t in targets}
     return [r for r in records if r.path in wanted], [p for p in problems if p.path in wanted]

@@ -18,7 +18,7 @@ def _check(args: argparse.Namespace) -> int:
 
     paths = [Path(p) for p in args.paths] or [project_root() / "cases"]
     try:
-        records, problems = check_paths(paths, context=project_root() / "cases")
+        records, problems = check_paths(paths, context=project_root() / "cases", slim=True)
     except DivisionsMissing as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -600,3 +600,34 @@ def test_a_path_in_file_is_explained(tmp_path):
     text = BASE.replace("    issue: 第21期", "    issue: 第21期\n    file: ../shared/sources/x.txt")
     path = write(tmp_path, text)
     assert any("要写存档原文的文件名，不带文件夹" in p for p in problems_for(path))
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["one process", "workers"])
+def test_a_slim_check_reports_the_same_as_a_full_one(tmp_path, monkeypatch, parallel):
+    # casebook check keeps only what the cross-record rules read of each record (check_paths slim):
+    # every cross-record mistake must still be found, at the same lines.
+    import casebook.check as cbcheck
+
+    if parallel:
+        monkeypatch.setattr(cbcheck, "PARALLEL_FROM", 1)
+    write(tmp_path, BASE)
+    write(tmp_path, BASE.replace("name: “三家”工程", "name: 第三个模式"), name="fx-fufeng-sanjia", province="x")
+    write(tmp_path, BASE.replace("id: fx-fufeng-sanjia", "id: fx-fufeng-again"), name="fx-fufeng-again")
+    dangling = BASE.replace("id: fx-fufeng-sanjia", "id: fx-dangling").replace("name: “三家”工程", "name: 四个")
+    write(
+        tmp_path,
+        dangling.replace("en:\n", "related:\n  - id: no-such-case\n    relation: same-model\nen:\n"),
+        name="fx-dangling",
+    )
+    cycle = BASE.replace("id: fx-fufeng-sanjia", "id: fx-c1").replace("name: “三家”工程", "name: 五个")
+    cycle = cycle.replace(
+        "added: 2026-11-04", "added: 2026-11-04\nstatus: withdrawn\nwithdrawn_reason: 合并\nreplaced_by: fx-c1"
+    )
+    write(tmp_path, cycle, name="fx-c1")
+    full_records, full = check_paths([tmp_path / "cases"])
+    slim_records, slim = check_paths([tmp_path / "cases"], slim=True)
+    assert [str(p) for p in slim] == [str(p) for p in full]
+    assert len(slim_records) == len(full_records) == 5
+    assert sum("重复" in str(p) or "已被" in str(p) for p in full) >= 2  # the mistakes are there
+    assert any("no-such-case" in str(p) for p in full) and any("replaced_by" in str(p) for p in full)
+    assert any("是同一个案例" in str(p) for p in full)
