@@ -606,12 +606,12 @@ def test_an_empty_result_offers_the_next_step(page, base, corpus_site):
     requests = []
     page.on("request", lambda r: requests.append(r.url))
     # a query nothing matches, even loosely: nearest categories and model names, browse links
-    page.goto(base + "search/index.html?q=" + "外卖配送小哥驿站")
-    wait_done(page, "外卖配送小哥驿站")
+    page.goto(base + "search/index.html?q=" + "外卖驿站火箭")
+    wait_done(page, "外卖驿站火箭")
     assert results(page) == []
     empty = page.locator("#cb-empty")
     assert empty.is_visible()
-    assert "外卖配送小哥驿站" in empty.locator(".cb-empty__title").inner_text()
+    assert "外卖驿站火箭" in empty.locator(".cb-empty__title").inner_text()
     near = [a.get_attribute("href") for a in empty.locator(".cb-empty__near a").all()]
     assert "../groups/delivery-riders.html" in near
     assert empty.locator(".cb-empty__models a").count() >= 1
@@ -796,4 +796,15 @@ def test_odd_queries_are_searched_as_text(page, base, query):
         arg=query,
     )
     assert page.get_attribute("#cb-search", "data-cb-state") == "done"
+    clean(page)
+
+
+def test_a_split_query_says_which_words_it_looked_for(page, base):
+    page.goto(base + "search/index.html?q=" + "骑手驿站")
+    wait_done(page, "骑手驿站")
+    note = page.inner_text("#cb-note")
+    assert "骑手驿站" in note and "“骑手”、“驿站”" in note
+    labels = [li.get_attribute("data-match") for li in page.query_selector_all("#cb-results li.cb-result")]
+    assert labels and set(labels) <= {"split", "category"}
+    assert "分词匹配" in page.inner_text("#cb-results")
     clean(page)

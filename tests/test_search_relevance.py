@@ -662,3 +662,27 @@ def test_every_alias_of_every_category_finds_every_case_tagged_with_it(page_sear
     assert {"卡车司机", "货运司机"} <= set(groups["truck-drivers"].get("zh", []))
     assert groups["delivery-riders"].get("en")
     assert checked >= 100, checked
+
+
+# (query, cases that must be found): phrases no case holds, even loosely, searched as their words —
+# category names found in them, else two characters at a time (issue 16: queries staff type).
+STAFF_SPLIT = [
+    ("骑手驿站", ["luxi-new-sector-social-governance", "kunming-wuhua-red-courier-homes"]),
+    ("党员积分", ["yiyuan-rural-governance-network", "huichuan-maoshi-leyao-six-no-village"]),
+    ("快递小哥之家", ["kunming-wuhua-red-courier-homes"]),
+]
+
+
+@pytest.mark.parametrize("query, expected", STAFF_SPLIT, ids=[q for q, _ in STAFF_SPLIT])
+def test_a_phrase_nothing_matches_is_searched_as_its_words(page_search, query, expected):
+    got = page_search(query)
+    assert set(expected) <= {i for i, _ in got}, got
+    # every result holds every word (as text, or by being tagged with the category a word names)
+    assert all(how in ("split", "category") for _, how in got), got
+
+
+def test_a_phrase_with_any_match_is_not_split(page_search):
+    # 外卖骑手 has exact matches; 四建四力 close ones: neither is cut into words
+    assert all(how in ("exact", "category") for _, how in page_search("外卖骑手"))
+    assert {how for _, how in page_search("四建四力")} == {"loose"}
+    assert page_search("外卖驿站火箭") == []  # every word must be found: 火箭 is in no case

@@ -484,7 +484,71 @@
 
   /* Search: every matching row (index into facets rows), ranked, with how each matched; or null
    * rows for an empty query. */
+  /* Search; when nothing at all is found (not even loosely), a Chinese phrase typed as one piece is
+   * searched again as its words (骑手驿站 → 骑手 + 驿站): every word must be in the case, and the
+   * results say so (how "split", res.split the words). */
   Engine.prototype.search = function (raw) {
+    var self = this;
+    return this.searchOnce(raw, false).then(function (res) {
+      if (!res.rows || res.rows.length) return res;
+      return self.searchData().then(function (d) {
+        var pieces = [], changed = false;
+        res.parts.forEach(function (p) {
+          var split = p.phrase ? splitPhrase(d, p.text) : null;
+          if (split) { pieces = pieces.concat(split); changed = true; }
+          else pieces.push(p.phrase ? p.text : p.words[0]);
+        });
+        if (!changed) return res;
+        return self.searchOnce(pieces.join(" "), true).then(function (sub) {
+          if (!sub.rows || !sub.rows.length) return res;
+          sub.query = raw;
+          sub.split = pieces;
+          sub.rows.forEach(function (i) { if (sub.how[i] === "exact") sub.how[i] = "split"; });
+          return sub;
+        });
+      });
+    });
+  };
+
+  /* The words of a phrase nothing matched: category names (labels, aliases) found in it, longest
+   * first, and the pieces between them of two characters or more; a phrase holding no name is cut in
+   * two-character words when it has an even length of 4 to 8 (党员积分 → 党员 + 积分). Null: no split. */
+  function splitPhrase(d, text) {
+    var chars = Array.from(text);
+    if (chars.length < 3) return null;
+    if (!d.hanNames) {
+      d.hanNames = Object.keys(d.f.a || {}).filter(function (k) { return HAN.test(k) && !/\s/.test(k) && Array.from(k).length >= 2; });
+      d.hanNames.sort(function (a, b) { return (Array.from(b).length - Array.from(a).length) || (a < b ? -1 : a > b ? 1 : 0); });
+    }
+    var taken = chars.map(function () { return false; }), found = [];
+    d.hanNames.forEach(function (name) {
+      var n = Array.from(name), at = -1;
+      for (var k = 0; k + n.length <= chars.length; k++) {
+        if (chars.slice(k, k + n.length).join("") === name && !taken.slice(k, k + n.length).some(Boolean)) { at = k; break; }
+      }
+      if (at < 0 || n.length === chars.length) return;
+      for (var j = at; j < at + n.length; j++) taken[j] = true;
+      found.push([at, name]);
+    });
+    var pieces = [];
+    if (found.length) {
+      found.sort(function (a, b) { return a[0] - b[0]; });
+      var k = 0;
+      found.forEach(function (f) {
+        var rest = chars.slice(k, f[0]).join("");
+        if (Array.from(rest).length >= 2) pieces.push(rest);
+        pieces.push(f[1]);
+        k = f[0] + Array.from(f[1]).length;
+      });
+      var tail = chars.slice(k).join("");
+      if (Array.from(tail).length >= 2) pieces.push(tail);
+    } else if (chars.length % 2 === 0 && chars.length >= 4 && chars.length <= 8) {
+      for (var c = 0; c < chars.length; c += 2) pieces.push(chars[c] + chars[c + 1]);
+    }
+    return pieces.length >= 2 ? pieces : null;
+  }
+
+  Engine.prototype.searchOnce = function (raw, allWords) {
     var self = this;
     return this.searchData().then(function (d) {
       var parts = parseQuery(raw, d.t2s);
@@ -523,7 +587,7 @@
           });
           var loose = new Map();
           andMaps(wide).forEach(function (v, i) { if (!exact.has(i)) loose.set(i, { tier: v.tier, hit: v.hit, how: "loose" }); });
-          if (exact.size || loose.size || q.list.length < 2) return finish(d, res, [exact, loose]);
+          if (exact.size || loose.size || q.list.length < 2 || allWords) return finish(d, res, [exact, loose]);
           // Several words no case holds together: cases holding the most of them.
           var partial = new Map();
           wide.forEach(function (m) {
@@ -975,6 +1039,7 @@
   function matchLabel(d, how, result, r) {
     if (how === "loose") return d.ui.search_match_loose;
     if (how === "partial") return d.ui.search_match_partial;
+    if (how === "split") return d.ui.search_match_split;
     var cat = (result && result.cats || []).filter(function (c) { return inCategory(r, c); })[0];
     return d.ui.search_match_category + (cat ? "：" + d.f.f[cat[0]][cat[1]][1] : "");
   }
@@ -1008,6 +1073,11 @@
       var p = el("p", "cb-search__note-line", fmt(ui.search_category_note, 0).replace("{q}", this.state.q.trim()) + " ");
       p.appendChild(categoryLinks(this, d, res.cats));
       this.note.appendChild(p);
+      any = true;
+    }
+    if (res && res.rows && res.split) {
+      var words = res.split.map(function (w) { return "“" + w + "”"; }).join(ui.search_split_and);
+      this.note.appendChild(el("p", "cb-search__note-line", ui.search_split_note.replace("{q}", this.state.q.trim()).replace("{parts}", words)));
       any = true;
     }
     if (res && res.rows && res.related && res.related.length) {
