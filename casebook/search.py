@@ -54,7 +54,6 @@ OUTPUTS = (INDEX_DIR, TEXT_DIR, META_FILE, T2S_FILE)
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_RE = re.compile(f"([{HAN}])")
-_TAG_RE = re.compile(r"(<[^>]*>)")
 # Where one field ends and the next begins: the end of a block or inline element that holds one
 # piece of the page (a measure, a figure's cell, a chip).
 _BLOCK_END_RE = re.compile(r"(</(?:dt|dd|li|td|th|p|h1|h2|h3|strong|a|span|blockquote|footer|nav|div)>)")
@@ -98,10 +97,6 @@ def body_blocks(page_html: str) -> dict[str, str]:
 
 
 _STRIP_TAGS = re.compile(r"<[^>]*>")
-
-
-def plain_text(fragment: str) -> str:
-    return html.unescape(_STRIP_TAGS.sub(" ", fragment))
 
 
 # Page furniture that is the same on every case page (labels, the translation notice, the
