@@ -286,12 +286,15 @@ def site_lock(site: Path, wait: float = DEFAULT_WAIT, shown: str | None = None) 
 def run_mkdocs(config: Path, out_dir: Path, env: dict[str, str]) -> int:
     """``mkdocs build --strict`` into ``out_dir``; on an interrupt the child is killed and waited for."""
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(out_dir)]
-    proc = subprocess.Popen(cmd, env=env)
+    proc = None
     try:
+        with _held():  # a stop during the start is raised here, once proc is known
+            proc = subprocess.Popen(cmd, env=env)
         return proc.wait()
     except BaseException:
-        proc.kill()
-        proc.wait()
+        if proc is not None:
+            proc.kill()
+            proc.wait()
         raise
 
 
@@ -396,25 +399,24 @@ def _build_locked(site_dir: Path, shown: str, config: Path, cases: Path, search:
         tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it private (0700); the site is for a web server to read
         t1 = time.perf_counter()
         indexer = None
-        if search:
-            # The search index is made from the generated pages, in a process of its own, while
-            # MkDocs (one process, one core) builds: it adds little to the build's time.
-            with _held():
-                staged = Path(tempfile.mkdtemp(prefix="casebook-index-"))
-                temps.append(staged)
-            indexer = start_indexer(docs, staged)
         try:
+            if search:
+                # The search index is made from the generated pages, in a process of its own, while
+                # MkDocs (one process, one core) builds: it adds little to the build's time.
+                with _held():
+                    staged = Path(tempfile.mkdtemp(prefix="casebook-index-"))
+                    temps.append(staged)
+                    indexer = start_indexer(docs, staged)
             built = run_mkdocs(Path(name), tmp, env) == 0
+            indexed = wait_indexer(indexer) if indexer is not None else None
         except BaseException:
             if indexer is not None:
-                stop_indexer(indexer)
+                stop_indexer(indexer)  # and all it started; a no-op once it has ended
             raise
         t2 = time.perf_counter()
-        if indexer is not None:
-            indexed = wait_indexer(indexer)
-            if built and indexed is not None:
-                print(f"搜索索引失败：{indexed}；{shown} 保持不变。", file=sys.stderr)
-                return 1
+        if built and indexed is not None:
+            print(f"搜索索引失败：{indexed}；{shown} 保持不变。", file=sys.stderr)
+            return 1
         if not built:
             print(f"MkDocs 构建失败：{shown} 保持不变。", file=sys.stderr)
             return 1
@@ -439,6 +441,6 @@ def _build_locked(site_dir: Path, shown: str, config: Path, cases: Path, search:
                 _remove(path)
     print(
         f"网站已构建：{site_dir}（{len(result.catalog.all_records)} 个案例；检查与生成 {t1 - t0:.1f}s，"
-        f"MkDocs 与搜索索引 {t2 - t1:.1f}s，等待并装入索引 {t3 - t2:.1f}s）"
+        f"MkDocs 与搜索索引 {t2 - t1:.1f}s，装入索引 {t3 - t2:.1f}s）"
     )
     return 0
