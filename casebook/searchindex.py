@@ -2,26 +2,28 @@
 
 Chinese has no spaces, and staff type phrases (外卖骑手, 党群服务中心), so the index is made of
 *pairs of neighbouring words*, a word being one Han character or a run of other letters and digits
-(``tokens``). A phrase of n words is found by looking up its n − 1 pairs and checking that their
-positions follow one another; the lookup fetches the few files that hold those pairs, whatever the
-size of the archive (docs-notes/search.md has the measurements that led here from Pagefind).
+(split by casebook/searchindex.mjs, and by docs/assets/search.js for a query, the same way). A phrase
+is found by looking up every other one of its pairs and checking that their positions follow one
+another; the lookup fetches the few files that hold those pairs, whatever the size of the archive
+(docs-notes/search.md has the measurements that led here from Pagefind).
 
 Per case (a *document*: its text in ranking order — title and model, measures, the rest, the page
-furniture — with separators between fields, see casebook/search.py ``case_text``):
+furniture — with separators between fields, see casebook/search.py ``case_document``):
 
 * **exact pairs** (family ``e``): every two words standing next to each other, with every position
   where they do;
 * **words** (family ``u``): every word with the position of its first occurrence (one-character
   queries; English words, looked up by prefix);
-* **loose pairs** (family ``l``): every two words at most :data:`LOOSE_GAP` positions apart, with
-  which parts of the case hold them (no positions): the loose fallback for queries with few exact
-  matches (四建四力 → 抓“四建”提“四力”).
+* **loose pairs** (family ``l``): every two words two or three positions apart, with which parts of
+  the case hold them (no positions): with the exact pairs, the candidates of the loose fallback for
+  queries with few exact matches (四建四力 → 抓“四建”提“四力”).
 
 Each family is cut into a power-of-two number of buckets by an FNV-1a hash of the key (of the first
 character, for words, so that a prefix's words share a file); a bucket is one gzip file
 ``search/index/<family>-<k>.cbx`` holding a JSON object {key: postings}. Postings are flat integer
 arrays, documents (facets order) and positions delta-coded (:func:`decode_exact` reads them back).
-The writer is casebook/searchindex.mjs; the browser (docs/assets/search.js) uses the same hash. Output is byte-identical for the same input.
+The writer is casebook/searchindex.mjs (its constants: gap, parts, bucket sizes); the browser
+(docs/assets/search.js) uses the same hash. Output is byte-identical for the same input.
 """
 
 from __future__ import annotations
@@ -35,18 +37,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-FORMAT = 2
-LOOSE_GAP = 3
-# Parts of a case, as bits in a loose posting: the tier of a match is its lowest common part.
-PART_HEAD, PART_MEASURES, PART_REST = 1, 2, 4
+FORMAT = 2  # as searchindex.mjs writes it in search/index.json
 FAMILIES = ("e", "u", "l")
 INDEX_DIR = "search/index"
 TEXT_DIR = "search/text"
 META_FILE = "search/index.json"
 SUFFIX = ".cbx"
-# A bucket should come to about this many bytes of JSON before compression (~15 KB sent).
-BUCKET_BYTES = 48_000
-MAX_BUCKETS = 4096
 
 
 def fnv1a(key: str) -> int:
